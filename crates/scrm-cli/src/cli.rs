@@ -1,0 +1,137 @@
+//! Command-line arguments. Only non-secret settings have flags; secrets come from the
+//! environment or files (see docs/configuration.md).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scrm",
+    version,
+    about = "Event-sourced stream processor for WhatsApp social CRM"
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "SCRM_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// Folder of the embedded log (used when no brokers are configured) [default: ./scrm-data].
+    #[arg(long, global = true)]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Kafka bootstrap servers; without them scrm uses the embedded log.
+    #[arg(long, global = true)]
+    pub(crate) brokers: Option<String>,
+    /// Prefix of every topic name.
+    #[arg(long, global = true)]
+    pub(crate) topic_prefix: Option<String>,
+    /// Partitions of the topics scrm creates.
+    #[arg(long, global = true)]
+    pub(crate) partitions: Option<u32>,
+    /// Region of phone numbers written without a country code (HK, TW, BR, FR...).
+    #[arg(long, global = true)]
+    pub(crate) region: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create or check the topics.
+    Topics {
+        #[command(subcommand)]
+        action: TopicsAction,
+    },
+    /// Read JSON lines on stdin and append them as validated Avro records.
+    Produce(ProduceArgs),
+    /// Print records of a topic as JSON lines.
+    Tail(TailArgs),
+    /// Generate a realistic stream of customer events and run it through the event log.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TopicsAction {
+    /// Create every topic with its partitions, retention and cleanup policy; refuse topics
+    /// whose settings would lose data.
+    Create,
+    /// Show every topic and whether it matches what scrm needs.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProduceArgs {
+    /// Topic: `conversation`, `behavior`, `transaction`, `crm-updates` (or any scrm topic,
+    /// by short or full name).
+    #[arg(long)]
+    pub(crate) topic: String,
+    /// Print `{"line":N,"partition":P,"offset":O}` on stdout for every record once it is
+    /// durable.
+    #[arg(long)]
+    pub(crate) acks: bool,
+    /// Lines per durable batch.
+    #[arg(long, default_value_t = 500)]
+    pub(crate) batch: usize,
+    /// Don't send rejected lines to the dead-letter topic (they are still reported).
+    #[arg(long)]
+    pub(crate) no_dlq: bool,
+    /// Input lines: JSON records, or base64 of records already Avro-encoded
+    /// (single-object or Confluent framing).
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub(crate) format: Format,
+}
+
+/// How records appear on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// One JSON object per line (docs/schemas.md describes the mapping).
+    Json,
+    /// Base64 of the record bytes exactly as on the wire.
+    AvroBase64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TailArgs {
+    /// Topic, by short or full name.
+    #[arg(long)]
+    pub(crate) topic: String,
+    /// First record time: RFC 3339, a date (2026-11-21), or relative (-7d, -12h, -30m).
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    /// Records before this time only (same forms as --from).
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    /// Only this partition.
+    #[arg(long)]
+    pub(crate) partition: Option<u32>,
+    /// Stop after this many records.
+    #[arg(long)]
+    pub(crate) max: Option<u64>,
+    /// Keep waiting for new records.
+    #[arg(long, short = 'f')]
+    pub(crate) follow: bool,
+    /// Wrap each record with its partition, offset, timestamp and key.
+    #[arg(long)]
+    pub(crate) meta: bool,
+    /// Print records as JSON or as base64 of their bytes.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Number of customers.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) customers: usize,
+    /// Days of history.
+    #[arg(long, default_value_t = 7)]
+    pub(crate) days: u32,
+    /// Seed of the generator (same seed, same events).
+    #[arg(long, default_value_t = 42)]
+    pub(crate) seed: u64,
+}

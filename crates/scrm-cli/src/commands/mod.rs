@@ -1,0 +1,21 @@
+//! One module per subcommand.
+
+mod demo;
+mod produce;
+mod tail;
+mod topics;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Topics { action } => topics::run(&ctx, action),
+        Command::Produce(args) => produce::run(&ctx, args),
+        Command::Tail(args) => tail::run(&ctx, args),
+        Command::Demo(args) => demo::run(&ctx, args),
+    }
+}

@@ -1,0 +1,352 @@
+//! scrm's configuration: one TOML file (`--config`, default none) overlaid by `SCRM_*`
+//! environment variables, then by the few non-secret command-line flags. Every field is
+//! documented here; docs/configuration.md is the reference generated from these comments.
+//!
+//! Secrets (registry password, SASL password) are read from the environment or from a
+//! file named in the config, never from the command line, and `Debug` never prints them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+/// A secret value: `Debug` prints `***`, so it never reaches a log line.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// toml's message names the line and column.
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {name}={value:?}: {reason}")]
+    Env {
+        name: String,
+        value: String,
+        reason: String,
+    },
+    #[error("cannot read secret file {path} (named by {field}): {source}")]
+    SecretFile {
+        field: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config: {0}")]
+    Invalid(String),
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub log: LogConfig,
+    pub identity: IdentityConfig,
+    pub schema: SchemaConfig,
+}
+
+/// Where events are kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// Kafka bootstrap servers (`host:port,...`). Empty: the embedded log in `data_dir`.
+    /// Env: `SCRM_BROKERS`.
+    pub brokers: String,
+    /// Folder of the embedded log and of local state. Env: `SCRM_DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// Prepended to every topic name, e.g. `shop1.`. Env: `SCRM_TOPIC_PREFIX`.
+    pub topic_prefix: String,
+    /// Partitions of every topic scrm creates; inputs and changelog must match, so change it
+    /// only before the first run. Env: `SCRM_PARTITIONS`.
+    pub partitions: u32,
+    /// Replication factor of topics scrm creates on Kafka; -1 takes the broker default.
+    pub replication_factor: i32,
+    /// fsync the embedded log's write-ahead log before acknowledging an append.
+    pub fsync: bool,
+    /// Block cache of the embedded log, MiB. Bounds its read memory.
+    pub block_cache_mib: usize,
+    /// Memtable size per column family of the embedded log, MiB. Bounds its write memory.
+    pub write_buffer_mib: usize,
+    /// Extra librdkafka properties (`security.protocol`, `sasl.mechanism`, ...). Secrets
+    /// don't go here: use `SCRM_KAFKA_SASL_PASSWORD` or `kafka_sasl_password_file`.
+    pub kafka_properties: BTreeMap<String, String>,
+    /// File holding the SASL password. Env `SCRM_KAFKA_SASL_PASSWORD` takes precedence.
+    pub kafka_sasl_password_file: Option<PathBuf>,
+    #[serde(skip)]
+    kafka_sasl_password: Option<Secret>,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            brokers: String::new(),
+            data_dir: PathBuf::from("./scrm-data"),
+            topic_prefix: String::new(),
+            partitions: 6,
+            replication_factor: -1,
+            fsync: true,
+            block_cache_mib: 64,
+            write_buffer_mib: 32,
+            kafka_properties: BTreeMap::new(),
+            kafka_sasl_password_file: None,
+            kafka_sasl_password: None,
+        }
+    }
+}
+
+impl LogConfig {
+    /// The SASL password, if one is configured.
+    pub fn kafka_sasl_password(&self) -> Option<&str> {
+        self.kafka_sasl_password.as_ref().map(Secret::expose)
+    }
+}
+
+/// How customer keys are recognised.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdentityConfig {
+    /// Region of numbers written without a country code (`91234567` in HK is
+    /// `+85291234567`). ISO 3166 two-letter code. Env: `SCRM_DEFAULT_REGION`.
+    pub default_region: String,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self {
+            default_region: "HK".into(),
+        }
+    }
+}
+
+/// Wire format of records.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchemaConfig {
+    /// Confluent schema registry URL. Empty: Avro single-object encoding, no registry.
+    /// Env: `SCRM_SCHEMA_REGISTRY_URL`.
+    pub registry_url: String,
+    /// Registry user name. Env: `SCRM_SCHEMA_REGISTRY_USERNAME`.
+    pub registry_username: Option<String>,
+    /// File holding the registry password. Env `SCRM_SCHEMA_REGISTRY_PASSWORD` takes
+    /// precedence.
+    pub registry_password_file: Option<PathBuf>,
+    #[serde(skip)]
+    registry_password: Option<Secret>,
+}
+
+impl SchemaConfig {
+    pub fn registry_password(&self) -> Option<&str> {
+        self.registry_password.as_ref().map(Secret::expose)
+    }
+}
+
+impl Config {
+    /// Reads `path` if given, then applies the environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = match path {
+            Some(path) => Self::parse_file(path)?,
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        config.load_secrets(|name| std::env::var(name).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn parse_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.into(),
+            source,
+        })?;
+        Self::parse_str(&text, path)
+    }
+
+    pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Applies `SCRM_*` variables read through `get` (a parameter so tests need not touch
+    /// the process environment).
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = get("SCRM_BROKERS") {
+            self.log.brokers = v;
+        }
+        if let Some(v) = get("SCRM_DATA_DIR") {
+            self.log.data_dir = v.into();
+        }
+        if let Some(v) = get("SCRM_TOPIC_PREFIX") {
+            self.log.topic_prefix = v;
+        }
+        if let Some(v) = get("SCRM_PARTITIONS") {
+            self.log.partitions = v.parse().map_err(|_| ConfigError::Env {
+                name: "SCRM_PARTITIONS".into(),
+                value: v.clone(),
+                reason: "expected a whole number of partitions".into(),
+            })?;
+        }
+        if let Some(v) = get("SCRM_DEFAULT_REGION") {
+            self.identity.default_region = v;
+        }
+        if let Some(v) = get("SCRM_SCHEMA_REGISTRY_URL") {
+            self.schema.registry_url = v;
+        }
+        if let Some(v) = get("SCRM_SCHEMA_REGISTRY_USERNAME") {
+            self.schema.registry_username = Some(v);
+        }
+        Ok(())
+    }
+
+    fn load_secrets(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let read = |field: &str, path: &Option<PathBuf>| -> Result<Option<Secret>, ConfigError> {
+            match path {
+                Some(p) => std::fs::read_to_string(p)
+                    .map(|s| Some(Secret(s.trim_end_matches(['\n', '\r']).to_owned())))
+                    .map_err(|source| ConfigError::SecretFile {
+                        field: field.into(),
+                        path: p.clone(),
+                        source,
+                    }),
+                None => Ok(None),
+            }
+        };
+        self.schema.registry_password = match get("SCRM_SCHEMA_REGISTRY_PASSWORD") {
+            Some(v) => Some(Secret(v)),
+            None => read(
+                "schema.registry_password_file",
+                &self.schema.registry_password_file,
+            )?,
+        };
+        self.log.kafka_sasl_password = match get("SCRM_KAFKA_SASL_PASSWORD") {
+            Some(v) => Some(Secret(v)),
+            None => read(
+                "log.kafka_sasl_password_file",
+                &self.log.kafka_sasl_password_file,
+            )?,
+        };
+        Ok(())
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.log.partitions == 0 {
+            return Err(ConfigError::Invalid(
+                "log.partitions must be at least 1".into(),
+            ));
+        }
+        if let Some(key) = self
+            .log
+            .kafka_properties
+            .keys()
+            .find(|k| k.contains("password") || k.contains("secret"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "log.kafka_properties.{key}: secrets don't belong in the config file; use SCRM_KAFKA_SASL_PASSWORD or log.kafka_sasl_password_file"
+            )));
+        }
+        Ok(())
+    }
+
+    /// True when events go to Kafka rather than the embedded log.
+    pub fn uses_kafka(&self) -> bool {
+        !self.log.brokers.trim().is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_embedded_log() {
+        let c = Config::parse_str("", Path::new("x.toml")).unwrap();
+        assert!(!c.uses_kafka());
+        assert_eq!(c.log.partitions, 6);
+        assert_eq!(c.identity.default_region, "HK");
+    }
+
+    #[test]
+    fn unknown_field_names_file_and_line() {
+        let err = Config::parse_str(
+            "[log]\npartitions = 3\nbrokerz = \"x\"\n",
+            Path::new("scrm.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("scrm.toml"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("brokerz"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_reported() {
+        let err = Config::parse_str("[log]\npartitions = \"six\"\n", Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn env_overrides_file_and_bad_env_is_named() {
+        let mut c =
+            Config::parse_str("[log]\nbrokers = \"a:9092\"\n", Path::new("s.toml")).unwrap();
+        c.apply_env(|n| (n == "SCRM_BROKERS").then(|| "b:9092".to_owned()))
+            .unwrap();
+        assert_eq!(c.log.brokers, "b:9092");
+        let err = c
+            .apply_env(|n| (n == "SCRM_PARTITIONS").then(|| "many".to_owned()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("SCRM_PARTITIONS") && err.contains("many"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_come_from_env_or_file_and_never_print() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pw");
+        std::fs::write(&file, "s3cret\n").unwrap();
+        let mut c = Config::default();
+        c.schema.registry_password_file = Some(file);
+        c.load_secrets(|_| None).unwrap();
+        assert_eq!(c.schema.registry_password(), Some("s3cret"));
+        c.load_secrets(|n| (n == "SCRM_SCHEMA_REGISTRY_PASSWORD").then(|| "fromenv".to_owned()))
+            .unwrap();
+        assert_eq!(c.schema.registry_password(), Some("fromenv"));
+        assert!(!format!("{c:?}").contains("fromenv"));
+    }
+
+    #[test]
+    fn secrets_in_kafka_properties_are_refused() {
+        let c = Config::parse_str(
+            "[log.kafka_properties]\n\"sasl.password\" = \"x\"\n",
+            Path::new("s.toml"),
+        )
+        .unwrap();
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("sasl.password"));
+    }
+}
