@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use apache_avro::rabin::Rabin;
 use apache_avro::Schema;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_schemas.rs"));
@@ -31,12 +30,49 @@ pub struct Catalog {
     by_fingerprint: HashMap<u64, usize>,
 }
 
-/// The CRC-64-AVRO (Rabin) fingerprint of a schema, as a number.
+/// The schema's Parsing Canonical Form, as the Avro specification defines it.
+///
+/// apache-avro 0.22 leaves a primitive with a logical type as `{"type":"long"}` where the
+/// specification's [PRIMITIVES] rule wants `"long"`, which gives `timestamp-millis` fields
+/// a fingerprint no other implementation computes. A correct canonical form never holds
+/// `{"type":"<primitive>"}`, so rewriting those is exact.
+pub fn canonical_form(schema: &Schema) -> String {
+    let mut form = schema.canonical_form();
+    for primitive in [
+        "null", "boolean", "int", "long", "float", "double", "bytes", "string",
+    ] {
+        form = form.replace(
+            &format!("{{\"type\":\"{primitive}\"}}"),
+            &format!("\"{primitive}\""),
+        );
+    }
+    form
+}
+
+/// CRC-64-AVRO, the Rabin fingerprint of the Avro specification ("Schema Fingerprints").
+pub fn crc64_avro(bytes: &[u8]) -> u64 {
+    const EMPTY: u64 = 0xc15d_213a_a4d7_a795;
+    static TABLE: OnceLock<[u64; 256]> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = [0u64; 256];
+        for (i, entry) in table.iter_mut().enumerate() {
+            let mut fp = i as u64;
+            for _ in 0..8 {
+                fp = (fp >> 1) ^ (EMPTY & (fp & 1).wrapping_neg());
+            }
+            *entry = fp;
+        }
+        table
+    });
+    bytes.iter().fold(EMPTY, |fp, b| {
+        (fp >> 8) ^ table[((fp ^ u64::from(*b)) & 0xff) as usize]
+    })
+}
+
+/// The CRC-64-AVRO fingerprint of the schema's canonical form, as in the single-object
+/// header.
 pub fn fingerprint(schema: &Schema) -> u64 {
-    let fp = schema.fingerprint::<Rabin>();
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&fp.bytes[..8]);
-    u64::from_le_bytes(bytes)
+    crc64_avro(canonical_form(schema).as_bytes())
 }
 
 impl Catalog {
@@ -109,5 +145,24 @@ impl Catalog {
             .collect();
         releases.dedup();
         releases
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_match_the_specification_and_fastavro() {
+        // Vectors of the Avro specification's test suite.
+        assert_eq!(crc64_avro(b"\"int\"") as i64, 8_247_732_601_305_521_295);
+        assert_eq!(crc64_avro(b"\"long\"") as i64, -3_434_872_931_120_570_953);
+        let alert = Catalog::embedded()
+            .all()
+            .find(|s| s.release == "0.1.0" && s.file == "alert.avsc")
+            .expect("released alert schema");
+        // Computed by Python fastavro from the same file.
+        assert_eq!(alert.fingerprint, 0x52fd_4bed_fc1e_bb71);
+        assert!(canonical_form(&alert.schema).contains(r#"{"name":"occurred_at","type":"long"}"#));
     }
 }

@@ -6,6 +6,7 @@ use std::io::Read as _;
 use std::sync::Arc;
 
 use apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::schema::{Name, ResolvedSchema};
 use apache_avro::schema_compatibility::SchemaCompatibility;
 use apache_avro::types::Value;
 use apache_avro::writer::datum::GenericDatumWriter;
@@ -25,7 +26,14 @@ pub struct Writer {
     pub fingerprint: u64,
 }
 
-type ReaderResult = Result<Arc<GenericDatumReader<'static>>, String>;
+/// A resolver for one (writer, reader) pair and what validating its output needs.
+struct CachedReader {
+    reader: GenericDatumReader<'static>,
+    schema: &'static Schema,
+    names: HashMap<Name, &'static Schema>,
+}
+
+type ReaderResult = Result<Arc<CachedReader>, String>;
 
 /// Turns values into framed records and back.
 ///
@@ -165,11 +173,20 @@ impl Codec {
         })?;
         let mut cursor = datum;
         let value = reader
+            .reader
             .read_value(&mut cursor)
             .map_err(|e| CodecError::Malformed {
                 schema: writer.full_name.to_owned(),
                 reason: e.to_string(),
             })?;
+        // apache-avro reads a datum cut short inside a string or boolean as null; a value
+        // that does not fit its schema is how such a record shows.
+        if !value.validate_with_names(reader.schema, &reader.names) {
+            return Err(CodecError::Malformed {
+                schema: writer.full_name.to_owned(),
+                reason: "the record ends early or holds values its schema does not allow".into(),
+            });
+        }
         let mut rest = Vec::new();
         // A datum with bytes left over is not what its header claims.
         if cursor.read_to_end(&mut rest).unwrap_or(0) > 0 {
@@ -259,16 +276,21 @@ impl Codec {
 }
 
 fn build_reader(writer: &'static Schema, reader: &'static Schema, same: bool) -> ReaderResult {
-    if same {
-        return GenericDatumReader::builder(writer)
+    let names = ResolvedSchema::try_from(reader)
+        .map(|r| r.get_names().iter().map(|(n, s)| (n.clone(), *s)).collect())
+        .map_err(|e| e.to_string())?;
+    let datum_reader = if same {
+        GenericDatumReader::builder(writer).build()
+    } else {
+        SchemaCompatibility::can_read(writer, reader).map_err(|e| e.to_string())?;
+        GenericDatumReader::builder(writer)
+            .reader_schema(reader)
             .build()
-            .map(Arc::new)
-            .map_err(|e| e.to_string());
-    }
-    SchemaCompatibility::can_read(writer, reader).map_err(|e| e.to_string())?;
-    GenericDatumReader::builder(writer)
-        .reader_schema(reader)
-        .build()
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
+    };
+    let datum_reader = datum_reader.map_err(|e| e.to_string())?;
+    Ok(Arc::new(CachedReader {
+        reader: datum_reader,
+        schema: reader,
+        names,
+    }))
 }
