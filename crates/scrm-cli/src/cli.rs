@@ -126,10 +126,10 @@ pub(crate) struct TailArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
     /// Number of customers.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 2_000)]
     pub(crate) customers: usize,
     /// Days of history.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 14)]
     pub(crate) days: u32,
     /// Seed of the generator (same seed, same events).
     #[arg(long, default_value_t = 42)]

@@ -84,6 +84,20 @@ impl Record {
         }
     }
 
+    /// The partition this record goes to in a topic of `partitions` partitions: the one
+    /// given, or Kafka's choice for its key.
+    pub fn partition_in(&self, topic: &str, partitions: u32) -> Result<u32, LogError> {
+        match self.partition {
+            Some(p) if p >= partitions => Err(LogError::UnknownPartition {
+                topic: topic.to_owned(),
+                partition: p,
+                partitions,
+            }),
+            Some(p) => Ok(p),
+            None => Ok(crate::partitioner::partition_for_key(&self.key, partitions)),
+        }
+    }
+
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<Vec<u8>>) -> Self {
         self.headers.push((name.into(), value.into()));
         self

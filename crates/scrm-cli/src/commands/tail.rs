@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use scrm_log::{EventLog, PartitionReader, StoredRecord, TimeRange};
+use scrm_log::{PartitionReader, StoredRecord, TimeRange};
 use scrm_schema::json::{avro_to_json, format_millis, Names};
 use scrm_schema::{Codec, Schema};
 
@@ -74,7 +74,7 @@ pub(crate) fn run(ctx: &Context, args: TailArgs) -> anyhow::Result<ExitCode> {
     // Bounded part: what is there now, merged by time.
     while printed < max {
         for cursor in cursors.iter_mut() {
-            fill(cursor, log.as_ref())?;
+            fill(cursor)?;
         }
         let next = cursors
             .iter()
@@ -116,7 +116,7 @@ pub(crate) fn run(ctx: &Context, args: TailArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Tops up a partition's buffer with records below its high watermark at start.
-fn fill(cursor: &mut Cursor, _log: &dyn EventLog) -> anyhow::Result<()> {
+fn fill(cursor: &mut Cursor) -> anyhow::Result<()> {
     let mut idle = 0;
     while cursor.buffer.is_empty() && cursor.reader.position() < cursor.high {
         let batch = cursor.reader.next_batch(500, Duration::from_millis(500))?;

@@ -29,7 +29,6 @@ use crate::api::{
     EnsureOutcome, EventLog, LogError, PartitionReader, Position, Record, RetentionReport,
     TopicSpec, Watermarks,
 };
-use crate::partitioner::partition_for_key;
 use keys::*;
 
 const CF_META: &str = "meta";
@@ -375,17 +374,7 @@ impl EventLog for EmbeddedLog {
         let mut positions = Vec::with_capacity(records.len());
         let mut touched = vec![false; parts.len()];
         for record in &records {
-            let partition = match record.partition {
-                Some(p) if p >= partitions => {
-                    return Err(LogError::UnknownPartition {
-                        topic: topic.to_owned(),
-                        partition: p,
-                        partitions,
-                    })
-                }
-                Some(p) => p,
-                None => partition_for_key(&record.key, partitions),
-            };
+            let partition = record.partition_in(topic, partitions)?;
             let part = &mut parts[partition as usize];
             let offset = part.next;
             part.next += 1;

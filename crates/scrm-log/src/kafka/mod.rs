@@ -28,7 +28,6 @@ use crate::api::{
     EnsureOutcome, EventLog, LogError, PartitionReader, Position, Record, RetentionReport,
     TopicSpec, Watermarks,
 };
-use crate::partitioner::partition_for_key;
 
 /// How to reach the brokers. Secrets (SASL passwords, TLS keys) go in `properties` from
 /// the environment or a file, never the command line.
@@ -248,17 +247,7 @@ impl EventLog for KafkaLog {
         let partitions = self.partition_count(topic)?;
         let mut pending = Vec::with_capacity(records.len());
         for record in &records {
-            let partition = match record.partition {
-                Some(p) if p >= partitions => {
-                    return Err(LogError::UnknownPartition {
-                        topic: topic.to_owned(),
-                        partition: p,
-                        partitions,
-                    })
-                }
-                Some(p) => p,
-                None => partition_for_key(&record.key, partitions),
-            };
+            let partition = record.partition_in(topic, partitions)?;
             let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
             for (name, value) in &record.headers {
                 headers = headers.insert(Header {
