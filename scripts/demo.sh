@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-cargo build --quiet -p scrm-cli
+# The same build as the test command (`--workspace --tests`), so both README commands share
+# one compilation of RocksDB and librdkafka instead of one each.
+cargo build --quiet --workspace --tests
 exec "$CARGO_TARGET_DIR/debug/scrm" demo "$@"

@@ -35,7 +35,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             events
                 .iter()
-                .map(|j| json_to_avro(&schema.schema, &names, j).expect("valid"))
+                .filter(|j| json_to_avro(&schema.schema, &names, j).is_ok())
                 .count()
         })
     });
