@@ -53,6 +53,41 @@ pub(crate) enum Command {
     Tail(TailArgs),
     /// Generate a realistic stream of customer events and run it through the event log.
     Demo(DemoArgs),
+    /// Run the stateful processor: per-customer state, timers, automations, CRM commands.
+    Process(ProcessArgs),
+    /// Run scrm as one service: the processor and the HTTP API (the WhatsApp gateway and
+    /// sender join here with their release).
+    Serve(ProcessArgs),
+    /// Print what scrm knows about a customer, as JSON.
+    Customer(CustomerArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProcessArgs {
+    /// Time is event time only: no wall clock, deterministic (replays, tests). Overrides
+    /// `processor.time`.
+    #[arg(long)]
+    pub(crate) event_time: bool,
+    /// Stop once every partition has applied everything in its inputs.
+    #[arg(long)]
+    pub(crate) exit_when_caught_up: bool,
+    /// HTTP API listen address (`/metrics`, `/healthz`, `/readyz`, `/customers/{key}`);
+    /// overrides `api.listen`. Port 0 picks a free port, printed on stderr.
+    #[arg(long)]
+    pub(crate) listen: Option<String>,
+    /// Don't serve the HTTP API.
+    #[arg(long)]
+    pub(crate) no_api: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CustomerArgs {
+    /// Phone number (any usual notation; the default region applies) or BSUID.
+    pub(crate) key: String,
+    /// Ask a running scrm over HTTP (e.g. `http://127.0.0.1:8080`) instead of reading the
+    /// local state store. The bearer token comes from `SCRM_API_TOKEN` or `api.token_file`.
+    #[arg(long)]
+    pub(crate) url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

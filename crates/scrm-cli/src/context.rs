@@ -27,6 +27,22 @@ pub(crate) enum Access {
     ReadOnly,
 }
 
+/// A codec as the configuration says: single-object framing, or the Confluent framing
+/// with the configured registry.
+pub(crate) fn make_codec(config: &Config) -> anyhow::Result<Codec> {
+    let registry = if config.schema.registry_url.is_empty() {
+        None
+    } else {
+        Some(RegistryClient::new(RegistryConfig {
+            url: config.schema.registry_url.clone(),
+            username: config.schema.registry_username.clone(),
+            password: config.schema.registry_password().map(str::to_owned),
+            timeout: Duration::from_secs(10),
+        })?)
+    };
+    Ok(Codec::new(scrm_schema::Catalog::embedded(), registry))
+}
+
 impl Context {
     pub(crate) fn new(global: &Global) -> anyhow::Result<Self> {
         let mut config = Config::load(global.config.as_deref())?;
@@ -51,17 +67,7 @@ impl Context {
             .default_region
             .parse()
             .map_err(|e| anyhow::anyhow!("identity.default_region: {e}"))?;
-        let registry = if config.schema.registry_url.is_empty() {
-            None
-        } else {
-            Some(RegistryClient::new(RegistryConfig {
-                url: config.schema.registry_url.clone(),
-                username: config.schema.registry_username.clone(),
-                password: config.schema.registry_password().map(str::to_owned),
-                timeout: Duration::from_secs(10),
-            })?)
-        };
-        let codec = Codec::new(scrm_schema::Catalog::embedded(), registry);
+        let codec = make_codec(&config)?;
         Ok(Self {
             config,
             region,

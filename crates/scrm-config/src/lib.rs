@@ -60,6 +60,93 @@ pub struct Config {
     pub log: LogConfig,
     pub identity: IdentityConfig,
     pub schema: SchemaConfig,
+    pub processor: ProcessorConfig,
+    pub api: ApiConfig,
+}
+
+/// The stateful processor (`scrm process`, `scrm serve`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProcessorConfig {
+    /// Consumer group shared by the processor instances on Kafka. Env: `SCRM_GROUP_ID`.
+    pub group_id: String,
+    /// Records applied per commit. A commit writes state, offsets and outputs in one
+    /// RocksDB batch, then appends the outputs and the changelog.
+    pub batch_records: usize,
+    /// Longest time a batch stays open before it is committed, ms.
+    pub commit_interval_ms: u64,
+    /// `live` (default): timers also fire on the wall clock when a partition is idle, and a
+    /// record waits at most `grace_ms` for a silent input that might hold an earlier one.
+    /// `event`: time is event time only (replays; deterministic).
+    pub time: TimeMode,
+    /// How late, in ms, a record may arrive on one input relative to the others and still be
+    /// applied in event-time order; an idle partition's stream time follows the wall clock
+    /// minus this. Env: `SCRM_GRACE_MS`.
+    pub grace_ms: i64,
+    /// fsync the state store at every commit. Without it, a power loss (not a process
+    /// crash) can lose the last commits; outputs are then re-sent with the same ids.
+    pub fsync: bool,
+    /// Block cache of the state store, MiB: bounds its read memory.
+    pub block_cache_mib: usize,
+    /// Memtable size per state table, MiB (4 tables, up to `max_write_buffers` each):
+    /// bounds its write memory.
+    pub write_buffer_mib: usize,
+    /// Memtables per state table before writes wait for a flush.
+    pub max_write_buffers: i32,
+}
+
+/// How the processor's clock works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeMode {
+    Live,
+    Event,
+}
+
+impl Default for ProcessorConfig {
+    fn default() -> Self {
+        Self {
+            group_id: "scrm-processor".into(),
+            batch_records: 2_000,
+            commit_interval_ms: 200,
+            time: TimeMode::Live,
+            grace_ms: 2_000,
+            fsync: true,
+            block_cache_mib: 64,
+            write_buffer_mib: 16,
+            max_write_buffers: 2,
+        }
+    }
+}
+
+/// The HTTP API: `/metrics`, `/healthz`, `/readyz`, `/customers/{key}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// Listen address. Env: `SCRM_API_LISTEN`.
+    pub listen: String,
+    /// File holding the bearer token of the customer API. Env `SCRM_API_TOKEN` takes
+    /// precedence. Without a token the customer API refuses every request.
+    pub token_file: Option<PathBuf>,
+    #[serde(skip)]
+    token: Option<Secret>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            token_file: None,
+            token: None,
+        }
+    }
+}
+
+impl ApiConfig {
+    /// The customer API's bearer token, if one is configured.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_ref().map(Secret::expose)
+    }
 }
 
 /// Where events are kept.
@@ -204,6 +291,19 @@ impl Config {
                 reason: "expected a whole number of partitions".into(),
             })?;
         }
+        if let Some(v) = get("SCRM_GROUP_ID") {
+            self.processor.group_id = v;
+        }
+        if let Some(v) = get("SCRM_GRACE_MS") {
+            self.processor.grace_ms = v.parse().map_err(|e| ConfigError::Env {
+                name: "SCRM_GRACE_MS".into(),
+                value: v.clone(),
+                reason: format!("{e}"),
+            })?;
+        }
+        if let Some(v) = get("SCRM_API_LISTEN") {
+            self.api.listen = v;
+        }
         if let Some(v) = get("SCRM_DEFAULT_REGION") {
             self.identity.default_region = v;
         }
@@ -236,6 +336,10 @@ impl Config {
                 &self.schema.registry_password_file,
             )?,
         };
+        self.api.token = match get("SCRM_API_TOKEN") {
+            Some(v) => Some(Secret(v)),
+            None => read("api.token_file", &self.api.token_file)?,
+        };
         self.log.kafka_sasl_password = match get("SCRM_KAFKA_SASL_PASSWORD") {
             Some(v) => Some(Secret(v)),
             None => read(
@@ -247,6 +351,16 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.processor.batch_records == 0 {
+            return Err(ConfigError::Invalid(
+                "processor.batch_records must be at least 1".into(),
+            ));
+        }
+        if self.processor.grace_ms < 0 {
+            return Err(ConfigError::Invalid(
+                "processor.grace_ms must not be negative".into(),
+            ));
+        }
         if self.log.partitions == 0 {
             return Err(ConfigError::Invalid(
                 "log.partitions must be at least 1".into(),

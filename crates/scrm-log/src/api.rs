@@ -225,6 +225,15 @@ pub trait EventLog: Send + Sync + fmt::Debug {
         from: u64,
     ) -> Result<Box<dyn PartitionReader>, LogError>;
 
+    /// Joins the processors' group `group`, which shares out the partitions of `topic`
+    /// (see [`crate::group`]); the embedded log makes this instance the owner of all.
+    fn join_group(
+        &self,
+        group: &str,
+        topic: &str,
+        listener: std::sync::Arc<dyn crate::group::RebalanceListener>,
+    ) -> Result<Box<dyn crate::group::Membership>, LogError>;
+
     /// Deletes records past their topic's retention. The embedded log does it here; Kafka
     /// brokers do it themselves, so the Kafka backend reports nothing deleted.
     fn enforce_retention(&self, now_ms: i64) -> Result<RetentionReport, LogError>;
@@ -238,4 +247,11 @@ pub trait PartitionReader: Send {
 
     /// Offset of the next record this reader will return.
     fn position(&self) -> u64;
+
+    /// The partition's high watermark as this reader last learned it, without a round
+    /// trip to a broker (Kafka reports it with every fetch); `None` when not known yet.
+    /// It may lag behind appends; callers poll before trusting "nothing more to read".
+    fn known_high_watermark(&mut self) -> Option<u64> {
+        None
+    }
 }

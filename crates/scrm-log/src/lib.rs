@@ -7,11 +7,13 @@
 //! - [`embedded`] keeps the log in RocksDB inside the process: the default when no brokers
 //!   are configured.
 //! - [`kafka`] talks to Apache Kafka or any Kafka-compatible broker through librdkafka.
+//! - [`group`] shares partitions among processor instances (a consumer group on Kafka).
 //! - [`range`] reads a time range, seeking by time and then filtering by record time,
 //!   because some brokers' timestamp lookup is only a lower bound.
 
 pub mod api;
 pub mod embedded;
+pub mod group;
 pub mod kafka;
 pub mod partitioner;
 pub mod range;
@@ -21,6 +23,7 @@ pub use api::{
     StoredRecord, TopicSpec, Watermarks,
 };
 pub use embedded::{EmbeddedLog, EmbeddedOptions};
+pub use group::{Membership, RebalanceListener};
 pub use kafka::{KafkaConfig, KafkaLog};
 pub use partitioner::partition_for_key;
 pub use range::{read_range, TimeRange};

@@ -31,7 +31,7 @@ fn kind_of(topic: Topic) -> TopicKind {
 }
 
 pub(crate) fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let log = ctx.open_log(Access::ReadWrite)?;
+    let log: std::sync::Arc<dyn EventLog> = std::sync::Arc::from(ctx.open_log(Access::ReadWrite)?);
     println!(
         "scrm demo — {} backend{}",
         log.backend(),
@@ -122,7 +122,10 @@ pub(crate) fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
 
     summarize(ctx, log.as_ref(), &offsets, &first_ms)?;
-    println!("\nnext: scrm tail --topic conversation --from -1d --max 5");
+    run_processor(ctx, log)?;
+    println!("\nnext: scrm customer <a number above>     (what scrm knows about a customer)");
+    println!("      scrm tail --topic triggers --max 3   (automations, with ids from their cause)");
+    println!("      scrm tail --topic conversation --from -1d --max 5");
     println!("      scrm topics list");
     Ok(ExitCode::SUCCESS)
 }
@@ -302,4 +305,55 @@ impl Progress {
             bar.finish_with_message("done");
         }
     }
+}
+
+/// Runs the processor over everything written (event time, until caught up) and shows
+/// what it made of it.
+fn run_processor(ctx: &Context, log: std::sync::Arc<dyn EventLog>) -> anyhow::Result<()> {
+    println!("\nprocessing: state per customer, timers, rules, outputs (event time) …");
+    let built = super::process::build(ctx, log, true, true)?;
+    let started = Instant::now();
+    built.processor.run(&|| false)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let applied = built.metrics.events_total();
+    println!(
+        "applied {applied} events in {elapsed:.1} s ({:.0} events/s, debug build, every commit durable)",
+        applied as f64 / elapsed.max(1e-9)
+    );
+    let count = |kind: &str| {
+        built
+            .metrics
+            .outputs
+            .get_or_create(&scrm_processor::metrics::KindLabel { kind: kind.into() })
+            .get()
+    };
+    println!(
+        "outputs: {} automation triggers, {} CRM commands, {} timers fired",
+        count("trigger"),
+        count("crm_command"),
+        built.metrics.timers_fired.get()
+    );
+    let lookup = scrm_processor::StateLookup::new(
+        built.store.clone(),
+        ctx.config.log.partitions,
+        ctx.region,
+        None,
+    );
+    let (from, _) = scrm_state::Table::Customers.partition_range(0);
+    if let Some((key, _)) = built.store.first(
+        scrm_state::Table::Customers,
+        &from,
+        &scrm_state::Table::Customers.partition_range(0).1,
+    )? {
+        let (_, customer) = scrm_state::keys::parse_customer_key(&key)?;
+        if let Some(state) = lookup.find(&customer).map_err(|e| anyhow::anyhow!("{e}"))? {
+            println!(
+                "e.g. {customer}: tags {}, last inbound {}, {} orders",
+                state["tags"],
+                state["times"]["last_inbound"],
+                state["orders"].as_array().map_or(0, Vec::len)
+            );
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+mod customer;
 mod demo;
+mod process;
 mod produce;
 mod tail;
 mod topics;
@@ -17,5 +19,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Produce(args) => produce::run(&ctx, args),
         Command::Tail(args) => tail::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
+        Command::Process(args) => process::run(&ctx, args, false),
+        Command::Serve(args) => process::run(&ctx, args, true),
+        Command::Customer(args) => customer::run(&ctx, args),
     }
 }

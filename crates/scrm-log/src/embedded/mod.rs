@@ -58,7 +58,7 @@ impl Default for EmbeddedOptions {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct PartState {
+pub(crate) struct PartState {
     low: u64,
     next: u64,
     max_ts: i64,
@@ -262,7 +262,7 @@ impl Inner {
         self.db.write_opt(batch, &opts).map_err(|e| self.err(e))
     }
 
-    fn topic_id_and_parts(
+    pub(super) fn topic_id_and_parts(
         &self,
         topic: &str,
         partition: u32,
@@ -465,6 +465,25 @@ impl EventLog for EmbeddedLog {
             partition,
             from.max(part.low),
         )))
+    }
+
+    fn join_group(
+        &self,
+        _group: &str,
+        topic: &str,
+        listener: Arc<dyn crate::group::RebalanceListener>,
+    ) -> Result<Box<dyn crate::group::Membership>, LogError> {
+        let partitions = self
+            .describe_topic(topic)?
+            .ok_or_else(|| LogError::UnknownTopic {
+                topic: topic.to_owned(),
+            })?
+            .partitions;
+        Ok(Box::new(crate::group::SoleOwner {
+            partitions,
+            listener,
+            owned: false,
+        }))
     }
 
     fn enforce_retention(&self, now_ms: i64) -> Result<RetentionReport, LogError> {

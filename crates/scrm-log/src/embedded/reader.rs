@@ -73,6 +73,13 @@ impl EmbeddedReader {
 }
 
 impl PartitionReader for EmbeddedReader {
+    fn known_high_watermark(&mut self) -> Option<u64> {
+        self.inner
+            .topic_id_and_parts(&self.topic, self.partition)
+            .ok()
+            .map(|(_, part)| part.next)
+    }
+
     fn next_batch(&mut self, max: usize, wait: Duration) -> Result<Vec<StoredRecord>, LogError> {
         let deadline = Instant::now() + wait;
         let mut seen = self.inner.generation();

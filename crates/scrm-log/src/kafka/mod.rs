@@ -11,6 +11,7 @@
 //! - Nothing here depends on transactions: some compatible brokers (Tansu) have none.
 
 mod admin;
+mod group;
 mod reader;
 
 use std::collections::{BTreeMap, HashMap};
@@ -352,6 +353,21 @@ impl EventLog for KafkaLog {
             topic,
             partition,
             from.max(low),
+        )?))
+    }
+
+    fn join_group(
+        &self,
+        group: &str,
+        topic: &str,
+        listener: std::sync::Arc<dyn crate::group::RebalanceListener>,
+    ) -> Result<Box<dyn crate::group::Membership>, LogError> {
+        self.check_partition(topic, 0)?;
+        Ok(Box::new(group::KafkaMembership::join(
+            &self.config,
+            group,
+            topic,
+            listener,
         )?))
     }
 

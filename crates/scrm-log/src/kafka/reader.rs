@@ -2,15 +2,21 @@
 
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::message::{Headers, Message};
+use rdkafka::statistics::Statistics;
+use rdkafka::ClientContext;
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::{kafka_err, KafkaConfig};
 use crate::api::{LogError, PartitionReader, StoredRecord};
 
 pub(crate) struct KafkaReader {
-    consumer: BaseConsumer,
+    consumer: BaseConsumer<ReaderContext>,
+    high: Arc<AtomicI64>,
     topic: String,
     partition: u32,
     position: u64,
@@ -23,7 +29,16 @@ impl KafkaReader {
         partition: u32,
         from: u64,
     ) -> Result<Self, LogError> {
-        let consumer = assigned_consumer(config, "reader")?;
+        let high = Arc::new(AtomicI64::new(-1));
+        let consumer: BaseConsumer<ReaderContext> = consumer_config(config, "reader")
+            // The high watermark comes with the statistics, without a round trip.
+            .set("statistics.interval.ms", "100")
+            .create_with_context(ReaderContext {
+                topic: topic.to_owned(),
+                partition: partition as i32,
+                high: high.clone(),
+            })
+            .map_err(|e| kafka_err("creating reader consumer", &e))?;
         let mut tpl = TopicPartitionList::new();
         tpl.add_partition_offset(topic, partition as i32, Offset::Offset(from as i64))
             .map_err(|e| kafka_err("building assignment", &e))?;
@@ -32,6 +47,7 @@ impl KafkaReader {
             .map_err(|e| kafka_err(format!("assigning {topic}/{partition}"), &e))?;
         Ok(Self {
             consumer,
+            high,
             topic: topic.to_owned(),
             partition,
             position: from,
@@ -39,25 +55,59 @@ impl KafkaReader {
     }
 }
 
+/// Learns the partition's high watermark from librdkafka's statistics.
+pub(crate) struct ReaderContext {
+    topic: String,
+    partition: i32,
+    high: Arc<AtomicI64>,
+}
+
+impl ClientContext for ReaderContext {
+    fn stats(&self, statistics: Statistics) {
+        let high = statistics
+            .topics
+            .get(&self.topic)
+            .and_then(|t| t.partitions.get(&self.partition))
+            .map(|p| p.hi_offset);
+        if let Some(high) = high.filter(|h| *h >= 0) {
+            self.high.fetch_max(high, Ordering::Relaxed);
+        }
+    }
+}
+
+impl ConsumerContext for ReaderContext {}
+
 /// A consumer for direct assignment: no group membership, nothing committed.
 pub(crate) fn assigned_consumer(
     config: &KafkaConfig,
     role: &str,
 ) -> Result<BaseConsumer, LogError> {
-    config
-        .client_config(role)
-        // Assigned, not subscribed: the group id is required by the client but unused.
-        .set("group.id", format!("{}-{role}", config.client_id))
-        .set("enable.auto.commit", "false")
-        .set("enable.auto.offset.store", "false")
-        .set("auto.offset.reset", "earliest")
-        .set("enable.partition.eof", "false")
-        .set("fetch.wait.max.ms", "100")
+    consumer_config(config, role)
         .create()
         .map_err(|e| kafka_err(format!("creating {role} consumer"), &e))
 }
 
+fn consumer_config(config: &KafkaConfig, role: &str) -> rdkafka::ClientConfig {
+    let mut c = config.client_config(role);
+    // Assigned, not subscribed: the group id is required by the client but unused.
+    c.set("group.id", format!("{}-{role}", config.client_id))
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("enable.partition.eof", "false")
+        .set("fetch.wait.max.ms", "100");
+    c
+}
+
 impl PartitionReader for KafkaReader {
+    fn known_high_watermark(&mut self) -> Option<u64> {
+        // From the statistics (every 100 ms), served by `poll`. On Tansu 0.6 it is the base
+        // offset of the last batch + 1, at or below the true end; callers poll before
+        // relying on it.
+        let high = self.high.load(Ordering::Relaxed);
+        (high >= 0).then_some(high as u64)
+    }
+
     fn next_batch(&mut self, max: usize, wait: Duration) -> Result<Vec<StoredRecord>, LogError> {
         let deadline = Instant::now() + wait;
         let mut out = Vec::new();

@@ -1,0 +1,727 @@
+//! One partition's state machine: applies input records in the order it is given them,
+//! fires timers on stream time, and commits state, offsets and outputs in one batch.
+//!
+//! No I/O but the state store: the task around it reads the inputs, chooses the order and
+//! appends what [`PartitionEngine::commit`] hands back. Tested with the in-memory store.
+//!
+//! Within a batch the engine keeps the customers it touched in memory and an overlay of
+//! timer-index changes; nothing reaches the store until `commit`, which writes in one
+//! atomic batch: customer states, timer index, partition progress (next offsets, stream
+//! time) and the outbox — outputs, dead letters and the changelog records of the batch.
+//! Outputs are appended only after that batch is durable, so whatever reaches a topic
+//! belongs to committed state; a crash before the appends re-sends them from the outbox
+//! on restart, with the same ids.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use scrm_events::{Event, InputTopic};
+use scrm_log::StoredRecord;
+use scrm_rules::{fold, Effect, Effects, RulePack, EXPIRE_TIMER};
+use scrm_schema::{KnownSchema, TopicKind};
+use scrm_state::keys::{self, Table, TimerKey};
+use scrm_state::store::Scan;
+use scrm_state::{Batch, CustomerState, OutboxEntry, PartitionMeta, StateStore};
+
+use crate::error::{ProcessError, Rejection};
+use crate::outputs::{Cause, Origin, OutputEncoder, Rejected};
+
+/// Key of the changelog record carrying a partition's progress. Customer keys never start
+/// with a NUL byte.
+pub const CHANGELOG_META_KEY: &[u8] = b"\0partition";
+
+/// What a batch did, for metrics.
+#[derive(Debug, Default, Clone)]
+pub struct BatchStats {
+    pub records: u64,
+    pub timers_fired: u64,
+    pub outputs: BTreeMap<&'static str, u64>,
+    pub dead_letters: BTreeMap<&'static str, u64>,
+}
+
+/// Outbox entries of a commit, to append in order.
+#[derive(Debug)]
+pub struct Committed {
+    pub entries: Vec<(u64, OutboxEntry)>,
+    pub stats: BatchStats,
+}
+
+pub struct PartitionEngine {
+    partition: u32,
+    store: Arc<dyn StateStore>,
+    pack: Arc<RulePack>,
+    out: Arc<OutputEncoder>,
+    readers: HashMap<InputTopic, &'static KnownSchema>,
+    input_names: HashMap<InputTopic, String>,
+    changelog_topic: String,
+    meta: PartitionMeta,
+    /// Customers touched in this batch; `None` when deleted.
+    dirty: HashMap<String, Option<CustomerState>>,
+    timers_added: BTreeSet<TimerKey>,
+    timers_removed: BTreeSet<TimerKey>,
+    pending: Vec<OutboxEntry>,
+    /// No timer is due before this (a lower bound); `None` when unknown.
+    next_due: Option<i64>,
+    stats: BatchStats,
+    uncommitted: bool,
+}
+
+impl std::fmt::Debug for PartitionEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartitionEngine")
+            .field("partition", &self.partition)
+            .field("meta", &self.meta)
+            .finish()
+    }
+}
+
+impl PartitionEngine {
+    /// The engine of `partition`, continuing from the state in `store`.
+    pub fn open(
+        partition: u32,
+        store: Arc<dyn StateStore>,
+        pack: Arc<RulePack>,
+        out: Arc<OutputEncoder>,
+    ) -> Result<Self, ProcessError> {
+        let meta = match store.get(Table::Partitions, &keys::partition_key(partition))? {
+            Some(bytes) => {
+                PartitionMeta::decode(&bytes).map_err(|e| ProcessError::CorruptState {
+                    partition,
+                    reason: e.to_string(),
+                })?
+            }
+            None => PartitionMeta::default(),
+        };
+        let catalog = scrm_schema::Catalog::embedded();
+        let mut readers = HashMap::new();
+        let mut input_names = HashMap::new();
+        for topic in InputTopic::all() {
+            readers.insert(
+                topic,
+                catalog
+                    .current(topic.full_name())
+                    .expect("input schemas are embedded"),
+            );
+            input_names.insert(topic, out.topics().name(topic_kind(topic)));
+        }
+        Ok(Self {
+            partition,
+            changelog_topic: out.topics().name(TopicKind::StateChangelog),
+            store,
+            pack,
+            out,
+            readers,
+            input_names,
+            meta,
+            dirty: HashMap::new(),
+            timers_added: BTreeSet::new(),
+            timers_removed: BTreeSet::new(),
+            pending: Vec::new(),
+            next_due: None,
+            stats: BatchStats::default(),
+            uncommitted: false,
+        })
+    }
+
+    pub fn partition(&self) -> u32 {
+        self.partition
+    }
+
+    pub fn meta(&self) -> &PartitionMeta {
+        &self.meta
+    }
+
+    /// The offset to read `topic` from.
+    pub fn next_offset(&self, topic: InputTopic) -> u64 {
+        self.meta
+            .next_offsets
+            .get(&self.input_names[&topic])
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn stream_time(&self) -> Option<i64> {
+        self.meta.stream_time_ms
+    }
+
+    /// Whether something was applied since the last commit.
+    pub fn has_uncommitted(&self) -> bool {
+        self.uncommitted
+    }
+
+    /// Applies one input record. A record that cannot be applied goes to the dead-letter
+    /// topic; only a failure of the store is an error.
+    pub fn apply(&mut self, topic: InputTopic, record: &StoredRecord) -> Result<(), ProcessError> {
+        self.uncommitted = true;
+        self.stats.records += 1;
+        let name = self.input_names[&topic].clone();
+        self.meta
+            .next_offsets
+            .insert(name.clone(), record.offset + 1);
+        match self.decode(topic, record) {
+            Ok(event) => {
+                self.advance_to(event.occurred_at_ms)?;
+                let cause = Cause::Input {
+                    topic: &name,
+                    partition: self.partition,
+                    offset: record.offset,
+                };
+                if let Err(rejection) = self.apply_event(&event, &cause)? {
+                    self.reject(&name, record, &rejection)?;
+                }
+            }
+            Err(rejection) => self.reject(&name, record, &rejection)?,
+        }
+        Ok(())
+    }
+
+    fn decode(&self, topic: InputTopic, record: &StoredRecord) -> Result<Event, Rejection> {
+        let value = self
+            .out
+            .codec()
+            .decode(&record.value, self.readers[&topic])
+            .map_err(|e| Rejection::Decode(e.to_string()))?;
+        let event =
+            Event::from_avro(topic, &value).map_err(|e| Rejection::Validation(e.to_string()))?;
+        if event.customer.as_bytes() != record.key.as_slice() {
+            return Err(Rejection::Validation(format!(
+                "customer {:?} does not match the record key {:?}: records must be keyed by customer",
+                event.customer,
+                String::from_utf8_lossy(&record.key)
+            )));
+        }
+        if event.customer.is_empty() || event.customer.as_bytes().contains(&0) {
+            return Err(Rejection::Validation(format!(
+                "customer {:?} is not a customer key",
+                event.customer
+            )));
+        }
+        Ok(event)
+    }
+
+    fn reject(
+        &mut self,
+        topic: &str,
+        record: &StoredRecord,
+        rejection: &Rejection,
+    ) -> Result<(), ProcessError> {
+        tracing::warn!(
+            topic, partition = self.partition, offset = record.offset,
+            kind = rejection.kind(), error = %rejection, "record to the dead-letter topic"
+        );
+        let entry = self.out.dead_letter(
+            &Rejected {
+                topic,
+                partition: self.partition,
+                offset: record.offset,
+                timestamp_ms: record.timestamp_ms,
+                key: Some(&record.key),
+                value: &record.value,
+                headers: &record.headers,
+            },
+            rejection.kind(),
+            &rejection.to_string(),
+        )?;
+        *self.stats.dead_letters.entry(rejection.kind()).or_insert(0) += 1;
+        self.pending.push(entry);
+        Ok(())
+    }
+
+    /// Moves stream time forward to `to_ms` (never back) and fires the timers now due. The
+    /// task calls it for idle partitions in live mode.
+    pub fn advance_to(&mut self, to_ms: i64) -> Result<(), ProcessError> {
+        let now = self.meta.stream_time_ms.map_or(to_ms, |t| t.max(to_ms));
+        if self.meta.stream_time_ms != Some(now) {
+            self.meta.stream_time_ms = Some(now);
+            self.uncommitted = true;
+        }
+        self.fire_due(now)
+    }
+
+    fn load(&mut self, customer: &str) -> Result<Option<CustomerState>, ProcessError> {
+        if let Some(state) = self.dirty.get(customer) {
+            return Ok(state.clone());
+        }
+        let key = keys::customer_key(self.partition, customer)
+            .map_err(|e| ProcessError::Internal(e.to_string()))?;
+        match self.store.get(Table::Customers, &key)? {
+            Some(bytes) => {
+                CustomerState::decode(&bytes)
+                    .map(Some)
+                    .map_err(|e| ProcessError::CorruptState {
+                        partition: self.partition,
+                        reason: format!("customer {customer}: {e}"),
+                    })
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Folds the event in and runs the rules; a rule error leaves the state as it was.
+    fn apply_event(
+        &mut self,
+        event: &Event,
+        cause: &Cause<'_>,
+    ) -> Result<Result<(), Rejection>, ProcessError> {
+        let now = self.meta.stream_time_ms.unwrap_or(event.occurred_at_ms);
+        let before = self.load(&event.customer)?;
+        let mut state = before
+            .clone()
+            .unwrap_or_else(|| CustomerState::new(&event.customer, event.occurred_at_ms));
+        fold(&mut state, event, now, &self.pack.keywords, &self.pack.fold);
+        let mut asked = Vec::new();
+        for rule in &self.pack.rules {
+            let mut effects = Effects::new();
+            if let Err(e) = rule.on_event(event, &state, now, &mut effects) {
+                return Ok(Err(Rejection::Rule(e.to_string())));
+            }
+            asked.push((rule.id().to_owned(), effects));
+        }
+        let mut outputs = Vec::new();
+        for (rule, mut effects) in asked {
+            for (n, effect) in effects.drain().enumerate() {
+                self.apply_effect(
+                    &mut state,
+                    &rule,
+                    n,
+                    effect,
+                    event.occurred_at_ms,
+                    cause,
+                    &mut outputs,
+                )?;
+            }
+        }
+        self.store_customer(before.as_ref(), Some(state))?;
+        self.pending.append(&mut outputs);
+        Ok(Ok(()))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_effect(
+        &mut self,
+        state: &mut CustomerState,
+        rule: &str,
+        n: usize,
+        effect: Effect,
+        at_ms: i64,
+        cause: &Cause<'_>,
+        outputs: &mut Vec<OutboxEntry>,
+    ) -> Result<(), ProcessError> {
+        let customer = state.customer.clone();
+        let partition = self.partition;
+        let origin = || Origin {
+            id: cause.output_id(rule, n),
+            customer: &customer,
+            partition,
+            at_ms,
+            rule,
+        };
+        let output = match effect {
+            Effect::AddTag(tag) => {
+                state.tags.insert(tag);
+                None
+            }
+            Effect::RemoveTag(tag) => {
+                state.tags.remove(&tag);
+                None
+            }
+            Effect::SetTimer { name, due_ms } => {
+                state.timers.insert(name, due_ms);
+                None
+            }
+            Effect::CancelTimer(name) => {
+                state.timers.remove(&name);
+                None
+            }
+            Effect::Mark { name, at_ms } => {
+                state.marks.insert(name, at_ms);
+                None
+            }
+            Effect::PauseUntil(until) => {
+                state.paused_until_ms = Some(until);
+                None
+            }
+            Effect::Resume => {
+                state.paused_until_ms = None;
+                None
+            }
+            Effect::SetSegment(segment) => {
+                state.segment = segment;
+                None
+            }
+            Effect::Trigger {
+                message,
+                not_before_ms,
+            } => Some((
+                "trigger",
+                self.out
+                    .trigger(&origin(), cause, &message, not_before_ms)?,
+            )),
+            Effect::Crm(op) => Some(("crm_command", self.out.crm_command(&origin(), &op)?)),
+            Effect::Alert {
+                kind,
+                severity,
+                subject,
+                message,
+                details,
+            } => Some((
+                "alert",
+                self.out
+                    .alert(&origin(), &kind, severity, &subject, &message, &details)?,
+            )),
+        };
+        if let Some((kind, entry)) = output {
+            *self.stats.outputs.entry(kind).or_insert(0) += 1;
+            outputs.push(entry);
+        }
+        Ok(())
+    }
+
+    /// Records the new state of a customer and keeps the timer index in step with its
+    /// timers.
+    fn store_customer(
+        &mut self,
+        before: Option<&CustomerState>,
+        after: Option<CustomerState>,
+    ) -> Result<(), ProcessError> {
+        let customer = match (before, &after) {
+            (_, Some(s)) => s.customer.clone(),
+            (Some(s), None) => s.customer.clone(),
+            (None, None) => return Ok(()),
+        };
+        let old: BTreeMap<&String, &i64> = before
+            .map(|s| s.timers.iter().collect())
+            .unwrap_or_default();
+        let new: BTreeMap<&String, &i64> = after
+            .as_ref()
+            .map(|s| s.timers.iter().collect())
+            .unwrap_or_default();
+        let key = |name: &str, due: i64| TimerKey {
+            partition: self.partition,
+            due_ms: due,
+            customer: customer.clone(),
+            name: name.to_owned(),
+        };
+        for (name, due) in &old {
+            if new.get(name) != Some(due) {
+                let k = key(name, **due);
+                if !self.timers_added.remove(&k) {
+                    self.timers_removed.insert(k);
+                }
+            }
+        }
+        for (name, due) in &new {
+            if old.get(name) != Some(due) {
+                let k = key(name, **due);
+                if !self.timers_removed.remove(&k) {
+                    self.timers_added.insert(k);
+                }
+                // Unknown stays unknown; a known bound only moves earlier.
+                self.next_due = self.next_due.map(|d| d.min(**due));
+            }
+        }
+        self.dirty.insert(customer, after);
+        Ok(())
+    }
+
+    /// The earliest timer due at or before `now`, considering uncommitted changes.
+    fn first_due(&mut self, now: i64) -> Result<Option<TimerKey>, ProcessError> {
+        if self.next_due.is_some_and(|d| d > now) {
+            return Ok(None);
+        }
+        let (from, _) = Table::Timers.partition_range(self.partition);
+        let until = TimerKey::due_until(self.partition, now);
+        let mut stored = None;
+        let mut corrupt = None;
+        let removed = &self.timers_removed;
+        self.store.scan(
+            Table::Timers,
+            &from,
+            &until,
+            &mut |k, _| match TimerKey::decode(k) {
+                Ok(t) if removed.contains(&t) => Scan::Continue,
+                Ok(t) => {
+                    stored = Some(t);
+                    Scan::Stop
+                }
+                Err(e) => {
+                    corrupt = Some(e.to_string());
+                    Scan::Stop
+                }
+            },
+        )?;
+        if let Some(reason) = corrupt {
+            return Err(ProcessError::CorruptState {
+                partition: self.partition,
+                reason,
+            });
+        }
+        let added = self
+            .timers_added
+            .iter()
+            .next()
+            .filter(|t| t.due_ms <= now)
+            .cloned();
+        let first = match (stored, added) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if first.is_none() {
+            self.next_due = Some(
+                self.earliest_pending()?
+                    .map_or(i64::MAX, |d| d.max(now + 1)),
+            );
+        }
+        Ok(first)
+    }
+
+    /// Due time of the earliest pending timer, uncommitted changes included.
+    fn earliest_pending(&self) -> Result<Option<i64>, ProcessError> {
+        let (from, to) = Table::Timers.partition_range(self.partition);
+        let mut stored = None;
+        let removed = &self.timers_removed;
+        self.store.scan(
+            Table::Timers,
+            &from,
+            &to,
+            &mut |k, _| match TimerKey::decode(k) {
+                Ok(t) if removed.contains(&t) => Scan::Continue,
+                Ok(t) => {
+                    stored = Some(t.due_ms);
+                    Scan::Stop
+                }
+                Err(_) => Scan::Stop,
+            },
+        )?;
+        let added = self.timers_added.iter().next().map(|t| t.due_ms);
+        Ok(match (stored, added) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    fn fire_due(&mut self, now: i64) -> Result<(), ProcessError> {
+        while let Some(timer) = self.first_due(now)? {
+            self.fire(&timer)?;
+        }
+        Ok(())
+    }
+
+    fn fire(&mut self, timer: &TimerKey) -> Result<(), ProcessError> {
+        self.uncommitted = true;
+        let before = self.load(&timer.customer)?;
+        let Some(before) = before else {
+            // A stale index entry: the customer is gone.
+            self.drop_index_entry(timer);
+            return Ok(());
+        };
+        if before.timers.get(&timer.name) != Some(&timer.due_ms) {
+            self.drop_index_entry(timer);
+            return Ok(());
+        }
+        self.stats.timers_fired += 1;
+        let mut state = before.clone();
+        state.timers.remove(&timer.name);
+        if timer.name == EXPIRE_TIMER {
+            self.store_customer(Some(&before), None)?;
+            return Ok(());
+        }
+        let cause = Cause::Timer {
+            customer: &timer.customer,
+            name: &timer.name,
+            due_ms: timer.due_ms,
+        };
+        let Some(rule) = self.pack.timer_owner(&timer.name) else {
+            tracing::warn!(timer = %timer.name, "timer of a rule no longer in the pack; dropped");
+            self.store_customer(Some(&before), Some(state))?;
+            return Ok(());
+        };
+        let rule_id = rule.id().to_owned();
+        let mut effects = Effects::new();
+        if let Err(e) = rule.on_timer(&timer.name, timer.due_ms, &state, &mut effects) {
+            tracing::warn!(timer = %timer.name, error = %e, "timer rule failed; timer dropped");
+            *self.stats.dead_letters.entry("RULE").or_insert(0) += 1;
+            self.store_customer(Some(&before), Some(state))?;
+            return Ok(());
+        }
+        let mut outputs = Vec::new();
+        for (n, effect) in effects.drain().enumerate() {
+            self.apply_effect(
+                &mut state,
+                &rule_id,
+                n,
+                effect,
+                timer.due_ms,
+                &cause,
+                &mut outputs,
+            )?;
+        }
+        self.store_customer(Some(&before), Some(state))?;
+        self.pending.append(&mut outputs);
+        Ok(())
+    }
+
+    fn drop_index_entry(&mut self, timer: &TimerKey) {
+        if !self.timers_added.remove(timer) {
+            self.timers_removed.insert(timer.clone());
+        }
+    }
+
+    /// Writes the batch: states, timer index, progress and outbox, atomically. Returns the
+    /// outbox entries to append (outputs first, then the changelog records ending with the
+    /// partition's progress).
+    pub fn commit(&mut self, sync: bool) -> Result<Committed, ProcessError> {
+        let mut batch = Batch::new();
+        let mut dirty: Vec<(String, Option<CustomerState>)> = self.dirty.drain().collect();
+        dirty.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut changelog = Vec::with_capacity(dirty.len() + 1);
+        for (customer, state) in dirty {
+            let key = keys::customer_key(self.partition, &customer)
+                .map_err(|e| ProcessError::Internal(e.to_string()))?;
+            let value = match state {
+                Some(state) => {
+                    let bytes = state.encode();
+                    batch.put(Table::Customers, key, bytes.clone());
+                    bytes
+                }
+                None => {
+                    batch.delete(Table::Customers, key);
+                    Vec::new()
+                }
+            };
+            changelog.push(self.changelog_entry(customer.into_bytes(), value));
+        }
+        for timer in std::mem::take(&mut self.timers_removed) {
+            batch.delete(
+                Table::Timers,
+                timer
+                    .encode()
+                    .map_err(|e| ProcessError::Internal(e.to_string()))?,
+            );
+        }
+        for timer in std::mem::take(&mut self.timers_added) {
+            batch.put(
+                Table::Timers,
+                timer
+                    .encode()
+                    .map_err(|e| ProcessError::Internal(e.to_string()))?,
+                Vec::new(),
+            );
+        }
+        changelog
+            .push(self.changelog_entry(CHANGELOG_META_KEY.to_vec(), progress_record(&self.meta)));
+        let mut entries = Vec::new();
+        for entry in self.pending.drain(..).chain(changelog) {
+            let seq = self.meta.outbox_next;
+            self.meta.outbox_next += 1;
+            batch.put(
+                Table::Outbox,
+                keys::outbox_key(self.partition, seq),
+                entry.encode(),
+            );
+            entries.push((seq, entry));
+        }
+        batch.put(
+            Table::Partitions,
+            keys::partition_key(self.partition),
+            self.meta.encode(),
+        );
+        self.store.write(batch, sync)?;
+        self.uncommitted = false;
+        self.next_due = None;
+        Ok(Committed {
+            entries,
+            stats: std::mem::take(&mut self.stats),
+        })
+    }
+
+    fn changelog_entry(&self, key: Vec<u8>, value: Vec<u8>) -> OutboxEntry {
+        OutboxEntry {
+            topic: self.changelog_topic.clone(),
+            partition: self.partition,
+            key,
+            value,
+            timestamp_ms: self.meta.stream_time_ms.unwrap_or(0),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Outbox entries left by an earlier run that crashed before appending them.
+    pub fn unflushed(&self) -> Result<Vec<(u64, OutboxEntry)>, ProcessError> {
+        load_outbox(self.store.as_ref(), self.partition)
+    }
+
+    /// Forgets outbox entries up to `last_seq` once appended; remembers where the
+    /// changelog ends.
+    pub fn flushed(
+        &mut self,
+        last_seq: u64,
+        changelog_next: Option<u64>,
+    ) -> Result<(), ProcessError> {
+        let mut batch = Batch::new();
+        let (from, _) = Table::Outbox.partition_range(self.partition);
+        batch.delete_range(
+            Table::Outbox,
+            from,
+            keys::outbox_key(self.partition, last_seq + 1),
+        );
+        if changelog_next.is_some() {
+            self.meta.changelog_next = changelog_next;
+        }
+        batch.put(
+            Table::Partitions,
+            keys::partition_key(self.partition),
+            self.meta.encode(),
+        );
+        // Not synced: losing this only means appending the same records again.
+        self.store.write(batch, false)?;
+        Ok(())
+    }
+}
+
+/// The changelog value of a partition's progress: the next input offsets and stream time
+/// (the outbox and changelog positions are local to an instance).
+pub fn progress_record(meta: &PartitionMeta) -> Vec<u8> {
+    PartitionMeta {
+        next_offsets: meta.next_offsets.clone(),
+        stream_time_ms: meta.stream_time_ms,
+        outbox_next: 0,
+        changelog_next: None,
+    }
+    .encode()
+}
+
+pub(crate) fn load_outbox(
+    store: &dyn StateStore,
+    partition: u32,
+) -> Result<Vec<(u64, OutboxEntry)>, ProcessError> {
+    let (from, to) = Table::Outbox.partition_range(partition);
+    let mut entries = Vec::new();
+    let mut corrupt = None;
+    store.scan(Table::Outbox, &from, &to, &mut |k, v| match (
+        keys::parse_outbox_key(k),
+        OutboxEntry::decode(v),
+    ) {
+        (Ok((_, seq)), Ok(entry)) => {
+            entries.push((seq, entry));
+            Scan::Continue
+        }
+        (k, v) => {
+            corrupt = Some(format!("{:?} {:?}", k.err(), v.err()));
+            Scan::Stop
+        }
+    })?;
+    match corrupt {
+        Some(reason) => Err(ProcessError::CorruptState { partition, reason }),
+        None => Ok(entries),
+    }
+}
+
+pub fn topic_kind(topic: InputTopic) -> TopicKind {
+    match topic {
+        InputTopic::Conversation => TopicKind::Conversation,
+        InputTopic::Behavior => TopicKind::Behavior,
+        InputTopic::Transaction => TopicKind::Transaction,
+        InputTopic::CrmUpdates => TopicKind::CrmUpdates,
+    }
+}

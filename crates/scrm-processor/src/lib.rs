@@ -1,0 +1,33 @@
+//! The stateful processor: input events in, per-customer state in RocksDB, outputs out,
+//! effectively once.
+//!
+//! - [`engine`]: one partition's state machine — decode, fold, rules, timers on stream
+//!   time — and its atomic commit of state, input offsets and outbox.
+//! - [`task`] runs an engine on its own thread: event-time merge of the input topics,
+//!   batching, appending the outbox, idle time in live mode.
+//! - [`changelog`] restores a partition from the compacted changelog topic.
+//! - [`runtime`] owns the tasks of the partitions this instance holds (all of them on the
+//!   embedded log, a share of them in a Kafka consumer group) and stops them cleanly.
+//! - [`outputs`] builds output records with ids derived from their cause.
+//! - [`query`] answers "what do we know about this customer".
+//! - [`metrics`] and [`clock`] are what operators and tests see of it.
+//!
+//! docs/processing.md explains the guarantee and what each piece contributes to it.
+
+pub mod changelog;
+pub mod clock;
+pub mod engine;
+mod error;
+pub mod metrics;
+pub mod outputs;
+pub mod query;
+pub mod runtime;
+mod task;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use engine::PartitionEngine;
+pub use error::{ProcessError, Rejection};
+pub use metrics::Metrics;
+pub use outputs::{OutputEncoder, Topics};
+pub use query::StateLookup;
+pub use runtime::{Processor, ProcessorHandle, ProcessorOptions, TimeMode};

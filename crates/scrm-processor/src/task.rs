@@ -1,0 +1,402 @@
+//! The task of one partition, on a thread of its own (RocksDB and the log block).
+//!
+//! It restores the partition if needed, appends what an earlier run left in the outbox,
+//! then reads the partition of every input topic and applies records in event-time order:
+//! the next record is the earliest head among the inputs (ties by topic, then offset). An
+//! input with nothing buffered holds the others back until it is known to be at its end
+//! (position = high watermark); in live mode a record then also waits, at most `grace`,
+//! for the wall clock to pass its time, so a record arriving a little late on a silent
+//! input is still applied in order. When every input is at its end the partition is idle;
+//! in live mode its stream time then follows the wall clock minus `grace`, so timers fire
+//! without traffic. Event-time mode never looks at the clock, which makes replays
+//! deterministic.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use scrm_events::InputTopic;
+use scrm_log::{PartitionReader, Record, StoredRecord};
+use scrm_schema::TopicKind;
+use scrm_state::OutboxEntry;
+
+use crate::changelog::{self, Restore, RestoreProgress};
+use crate::engine::{topic_kind, Committed, PartitionEngine};
+use crate::error::ProcessError;
+use crate::metrics::{KindLabel, PartitionLabel, TopicPartition};
+use crate::runtime::{Shared, TimeMode};
+
+/// Flags the runtime reads.
+#[derive(Debug, Default)]
+pub(crate) struct TaskStatus {
+    pub(crate) ready: AtomicBool,
+    pub(crate) caught_up: AtomicBool,
+}
+
+struct Input {
+    topic: InputTopic,
+    name: String,
+    partition: u32,
+    reader: Box<dyn PartitionReader>,
+    buf: VecDeque<StoredRecord>,
+    /// High watermark last seen, and when.
+    high: u64,
+    high_at: Option<Instant>,
+}
+
+impl Input {
+    fn head(&self) -> Option<&StoredRecord> {
+        self.buf.front()
+    }
+}
+
+const READ_BATCH: usize = 2_000;
+const WATERMARK_TTL: Duration = Duration::from_millis(100);
+const LAG_INTERVAL: Duration = Duration::from_secs(1);
+
+struct Progress<'a>(&'a Shared);
+
+impl RestoreProgress for Progress<'_> {
+    fn update(&self, partition: u32, done: u64, total: u64) {
+        let m = &self.0.metrics;
+        m.restore_remaining
+            .get_or_create(&PartitionLabel { partition })
+            .set(total.saturating_sub(done) as i64);
+    }
+}
+
+pub(crate) fn run(
+    shared: &Shared,
+    partition: u32,
+    stop: &AtomicBool,
+    status: &TaskStatus,
+) -> Result<(), ProcessError> {
+    let span = tracing::info_span!("partition", partition);
+    let _enter = span.enter();
+    let changelog_topic = shared.out.topics().name(TopicKind::StateChangelog);
+    let started = Instant::now();
+    let restore = changelog::prepare(
+        shared.log.as_ref(),
+        shared.store.as_ref(),
+        &changelog_topic,
+        partition,
+        &Progress(shared),
+    )?;
+    if let Restore::Incremental { records, .. } | Restore::Full { records, .. } = restore {
+        shared.metrics.restore_records.inc_by(records);
+    }
+    shared
+        .metrics
+        .restore_remaining
+        .get_or_create(&PartitionLabel { partition })
+        .set(0);
+    tracing::info!(
+        ?restore,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "partition state ready"
+    );
+
+    let mut engine = PartitionEngine::open(
+        partition,
+        shared.store.clone(),
+        shared.pack.clone(),
+        shared.out.clone(),
+    )?;
+    let leftovers = engine.unflushed()?;
+    if !leftovers.is_empty() {
+        tracing::info!(
+            entries = leftovers.len(),
+            "appending outputs left by an earlier run"
+        );
+        flush(shared, &mut engine, leftovers)?;
+    }
+    let mut inputs = Vec::new();
+    for topic in InputTopic::all() {
+        let name = shared.out.topics().name(topic_kind(topic));
+        let reader = shared
+            .log
+            .reader(&name, partition, engine.next_offset(topic))?;
+        inputs.push(Input {
+            topic,
+            name,
+            partition,
+            reader,
+            buf: VecDeque::new(),
+            high: 0,
+            high_at: None,
+        });
+    }
+    report_lag(shared, &mut inputs, partition)?;
+    status.ready.store(true, Ordering::SeqCst);
+    let mut lag_reported = Instant::now();
+
+    let options = &shared.options;
+    let mut batch_started = Instant::now();
+    let mut held_since: Option<(i64, Instant)> = None;
+    while !stop.load(Ordering::SeqCst) {
+        let mut applied = 0usize;
+        while applied < options.batch_records && !stop.load(Ordering::SeqCst) {
+            let Some(i) = next_input(shared, &mut inputs, &mut held_since)? else {
+                break;
+            };
+            let record = inputs[i].buf.pop_front().expect("chosen input has a head");
+            engine.apply(inputs[i].topic, &record)?;
+            shared
+                .metrics
+                .events
+                .get_or_create(&TopicPartition {
+                    topic: inputs[i].name.clone(),
+                    partition,
+                })
+                .inc();
+            shared.metrics.count_applied();
+            applied += 1;
+            if batch_started.elapsed() >= options.commit_interval {
+                break;
+            }
+        }
+        let idle = applied == 0;
+        let caught_up = idle && all_at_end(shared, &mut inputs, partition)?;
+        if caught_up {
+            if let TimeMode::Live { grace_ms } = options.time {
+                engine.advance_to(shared.clock.now_ms() - grace_ms)?;
+            }
+        }
+        if engine.has_uncommitted()
+            && (idle
+                || applied >= options.batch_records
+                || batch_started.elapsed() >= options.commit_interval)
+        {
+            commit(shared, &mut engine)?;
+            batch_started = Instant::now();
+        }
+        if lag_reported.elapsed() >= LAG_INTERVAL {
+            report_lag(shared, &mut inputs, partition)?;
+            lag_reported = Instant::now();
+        }
+        if let Some(t) = engine.stream_time() {
+            shared
+                .metrics
+                .stream_time
+                .get_or_create(&PartitionLabel { partition })
+                .set(t);
+        }
+        status
+            .caught_up
+            .store(caught_up && !engine.has_uncommitted(), Ordering::SeqCst);
+        if idle {
+            wait_for_data(&mut inputs);
+            batch_started = Instant::now();
+        }
+    }
+    if engine.has_uncommitted() {
+        commit(shared, &mut engine)?;
+    }
+    // The partition may move to another instance: stop reporting it from this one.
+    for input in &inputs {
+        shared.metrics.lag.remove(&TopicPartition {
+            topic: input.name.clone(),
+            partition,
+        });
+    }
+    shared
+        .metrics
+        .stream_time
+        .remove(&PartitionLabel { partition });
+    tracing::info!("partition stopped; work committed");
+    Ok(())
+}
+
+/// The input whose head goes next, if one may go now.
+fn next_input(
+    shared: &Shared,
+    inputs: &mut [Input],
+    held_since: &mut Option<(i64, Instant)>,
+) -> Result<Option<usize>, ProcessError> {
+    // An input with nothing buffered fetches what it knows is there; one at its end holds
+    // nothing back.
+    let mut all_settled = true;
+    for input in inputs.iter_mut() {
+        if input.buf.is_empty() {
+            all_settled &= at_end(shared, input, false)?;
+        }
+    }
+    let Some(best) = (0..inputs.len())
+        .filter(|&i| inputs[i].head().is_some())
+        .min_by_key(|&i| {
+            let h = inputs[i].head().expect("filtered");
+            (h.timestamp_ms, i, h.offset)
+        })
+    else {
+        return Ok(None);
+    };
+    // A silent input that is not known to be at its end may still hold an earlier record.
+    if !all_settled
+        && inputs
+            .iter()
+            .any(|i| i.buf.is_empty() && i.reader.position() < i.high)
+    {
+        return Ok(None);
+    }
+    let best_ts = inputs[best].head().expect("has head").timestamp_ms;
+    if let TimeMode::Live { grace_ms } = shared.options.time {
+        let silent = inputs.iter().any(|i| i.buf.is_empty());
+        if silent && best_ts > shared.clock.now_ms() - grace_ms {
+            // Hold it until the clock passes it, or for `grace` at most (clock skew).
+            let since = match held_since {
+                Some((ts, since)) if *ts == best_ts => *since,
+                _ => {
+                    *held_since = Some((best_ts, Instant::now()));
+                    Instant::now()
+                }
+            };
+            if since.elapsed() < Duration::from_millis(grace_ms as u64) {
+                return Ok(None);
+            }
+        }
+    }
+    *held_since = None;
+    Ok(Some(best))
+}
+
+/// Whether the input has nothing more to read right now. What the reader already fetched
+/// comes first; then the high watermark, as the reader knows it (Kafka reports it with
+/// every fetch) or, failing that, as the log says (`fresh` forces asking).
+fn at_end(shared: &Shared, input: &mut Input, fresh: bool) -> Result<bool, ProcessError> {
+    if !input.buf.is_empty() {
+        return Ok(false);
+    }
+    input
+        .buf
+        .extend(input.reader.next_batch(READ_BATCH, Duration::ZERO)?);
+    if !input.buf.is_empty() {
+        return Ok(false);
+    }
+    refresh_high(shared, input, fresh)?;
+    if input.reader.position() < input.high {
+        // Data is there but not fetched yet: fetch it now.
+        input.buf.extend(
+            input
+                .reader
+                .next_batch(READ_BATCH, Duration::from_millis(50))?,
+        );
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn refresh_high(shared: &Shared, input: &mut Input, fresh: bool) -> Result<(), ProcessError> {
+    if let Some(high) = input.reader.known_high_watermark() {
+        input.high = high;
+        input.high_at = Some(Instant::now());
+    } else if fresh || input.high_at.is_none_or(|at| at.elapsed() >= WATERMARK_TTL) {
+        input.high = shared.log.watermarks(&input.name, input.partition)?.high;
+        input.high_at = Some(Instant::now());
+    }
+    Ok(())
+}
+
+fn all_at_end(shared: &Shared, inputs: &mut [Input], partition: u32) -> Result<bool, ProcessError> {
+    let mut all = true;
+    for input in inputs.iter_mut() {
+        let end = at_end(shared, input, true)?;
+        let lag = input.high.saturating_sub(input.reader.position()) + input.buf.len() as u64;
+        shared
+            .metrics
+            .lag
+            .get_or_create(&TopicPartition {
+                topic: input.name.clone(),
+                partition,
+            })
+            .set(lag as i64);
+        all &= end;
+    }
+    Ok(all)
+}
+
+/// Refreshes the high watermarks and publishes the lag of every input.
+fn report_lag(shared: &Shared, inputs: &mut [Input], partition: u32) -> Result<(), ProcessError> {
+    for input in inputs.iter_mut() {
+        refresh_high(shared, input, false)?;
+        let lag = input.high.saturating_sub(input.reader.position()) + input.buf.len() as u64;
+        shared
+            .metrics
+            .lag
+            .get_or_create(&TopicPartition {
+                topic: input.name.clone(),
+                partition,
+            })
+            .set(lag as i64);
+    }
+    Ok(())
+}
+
+fn wait_for_data(inputs: &mut [Input]) {
+    // Block briefly on the busiest input; the others are polled on the next round.
+    if let Some(input) = inputs.iter_mut().find(|i| i.buf.is_empty()) {
+        if let Ok(records) = input
+            .reader
+            .next_batch(READ_BATCH, Duration::from_millis(50))
+        {
+            input.buf.extend(records);
+        }
+    }
+}
+
+fn commit(shared: &Shared, engine: &mut PartitionEngine) -> Result<(), ProcessError> {
+    let Committed { entries, stats } = engine.commit(shared.options.fsync)?;
+    let m = &shared.metrics;
+    m.commits.inc();
+    m.timers_fired.inc_by(stats.timers_fired);
+    for (kind, n) in stats.outputs {
+        m.outputs
+            .get_or_create(&KindLabel { kind: kind.into() })
+            .inc_by(n);
+    }
+    for (kind, n) in stats.dead_letters {
+        m.dead_letters
+            .get_or_create(&KindLabel { kind: kind.into() })
+            .inc_by(n);
+    }
+    flush(shared, engine, entries)
+}
+
+/// Appends outbox entries in order, topic run by topic run, then forgets them.
+fn flush(
+    shared: &Shared,
+    engine: &mut PartitionEngine,
+    entries: Vec<(u64, OutboxEntry)>,
+) -> Result<(), ProcessError> {
+    let Some(last_seq) = entries.last().map(|(seq, _)| *seq) else {
+        return Ok(());
+    };
+    let changelog_topic = shared.out.topics().name(TopicKind::StateChangelog);
+    let mut changelog_next = None;
+    let mut run: Vec<Record> = Vec::new();
+    let mut run_topic = String::new();
+    let mut append = |topic: &str, records: Vec<Record>| -> Result<(), ProcessError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let positions = shared.log.append(topic, records)?;
+        if topic == changelog_topic {
+            changelog_next = positions.last().map(|p| p.offset + 1);
+        }
+        Ok(())
+    };
+    for (_, entry) in entries {
+        if entry.topic != run_topic {
+            append(&run_topic, std::mem::take(&mut run))?;
+            run_topic = entry.topic.clone();
+        }
+        run.push(Record {
+            key: entry.key,
+            value: entry.value,
+            timestamp_ms: entry.timestamp_ms,
+            headers: entry.headers,
+            partition: Some(entry.partition),
+        });
+    }
+    append(&run_topic, run)?;
+    engine.flushed(last_seq, changelog_next)
+}

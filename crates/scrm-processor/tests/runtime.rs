@@ -1,0 +1,240 @@
+//! The processor on a real embedded log and RocksDB: wall-clock timers on an idle
+//! partition in live mode (with a clock moved by hand), and restore from the changelog.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use scrm_log::{EmbeddedLog, EmbeddedOptions, EventLog, Record, TopicSpec};
+use scrm_processor::{
+    ManualClock, Metrics, OutputEncoder, Processor, ProcessorOptions, SystemClock, TimeMode, Topics,
+};
+use scrm_schema::json::{json_to_avro, Names};
+use scrm_schema::{Codec, TopicKind};
+use scrm_state::keys::{self, Table};
+use scrm_state::{CustomerState, PartitionMeta, RocksOptions, RocksStore, StateStore};
+use serde_json::json;
+
+const DAY: i64 = 86_400_000;
+const T0: i64 = 1_780_000_000_000;
+const ANA: &str = "+5511987654321";
+
+fn setup(dir: &std::path::Path, partitions: u32) -> Arc<dyn EventLog> {
+    let log = EmbeddedLog::open(dir, EmbeddedOptions::default()).unwrap();
+    for kind in TopicKind::ALL {
+        log.ensure_topic(&TopicSpec {
+            name: kind.name(""),
+            partitions,
+            retention_ms: None,
+            compact: kind == TopicKind::StateChangelog,
+        })
+        .unwrap();
+    }
+    Arc::new(log)
+}
+
+fn inbound(customer: &str, at: i64, text: &str, n: u64) -> Record {
+    let known = scrm_schema::Catalog::embedded()
+        .current("ConversationEvent")
+        .unwrap();
+    let json = json!({
+        "event_id": format!("e{n}"), "customer": customer, "occurred_at": at, "source": "test",
+        "payload": {"InboundMessage": {"wamid": format!("wamid.{n}"),
+            "content": {"TextContent": {"body": text}}}}
+    });
+    let value = json_to_avro(&known.schema, &Names::of(&known.schema), &json).unwrap();
+    let bytes = Codec::single_object().encode("t", known, &value).unwrap();
+    Record::new(customer.as_bytes().to_vec(), bytes, at)
+}
+
+fn processor(
+    log: Arc<dyn EventLog>,
+    store: Arc<dyn StateStore>,
+    time: TimeMode,
+    clock: Arc<dyn scrm_processor::Clock>,
+    exit_when_caught_up: bool,
+    metrics: Metrics,
+) -> Processor {
+    Processor::new(
+        log,
+        store,
+        Arc::new(scrm_rules::rules::default_pack()),
+        Arc::new(OutputEncoder::new(Codec::single_object(), Topics::new(""))),
+        ProcessorOptions {
+            time,
+            exit_when_caught_up,
+            commit_interval: Duration::from_millis(20),
+            ..ProcessorOptions::default()
+        },
+        clock,
+        metrics,
+    )
+}
+
+fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn meta(store: &dyn StateStore, partition: u32) -> Option<PartitionMeta> {
+    store
+        .get(Table::Partitions, &keys::partition_key(partition))
+        .unwrap()
+        .map(|b| PartitionMeta::decode(&b).unwrap())
+}
+
+#[test]
+fn an_idle_partition_fires_timers_on_the_wall_clock_in_live_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = setup(dir.path(), 1);
+    log.append("scrm.conversation.v1", vec![inbound(ANA, T0, "Oi", 0)])
+        .unwrap();
+    let store: Arc<dyn StateStore> =
+        Arc::new(RocksStore::open(&dir.path().join("state"), &RocksOptions::default()).unwrap());
+    let clock = ManualClock::new(T0 + 10_000);
+    let p = processor(
+        log.clone(),
+        store.clone(),
+        TimeMode::Live { grace_ms: 2_000 },
+        Arc::new(clock.clone()),
+        false,
+        Metrics::default(),
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let stop = stop.clone();
+        std::thread::spawn(move || p.run(&|| stop.load(Ordering::SeqCst)))
+    };
+    let crm_high = || log.watermarks("scrm.crm-commands.v1", 0).unwrap().high;
+    let stream_time = || meta(store.as_ref(), 0).and_then(|m| m.stream_time_ms);
+
+    wait_for("the message to be applied", || {
+        stream_time() == Some(T0 + 8_000)
+    });
+    // 59 days of silence: the partition's time follows the clock, nothing is due yet.
+    clock.set(T0 + 59 * DAY);
+    wait_for("stream time to follow the clock", || {
+        stream_time() == Some(T0 + 59 * DAY - 2_000)
+    });
+    assert_eq!(crm_high(), 0);
+    // Past 60 days the lost timer fires without any new event.
+    clock.set(T0 + 61 * DAY);
+    wait_for("the lost rule's CRM command", || crm_high() == 1);
+    stop.store(true, Ordering::SeqCst);
+    thread.join().unwrap().unwrap();
+
+    let state = CustomerState::decode(
+        &store
+            .get(Table::Customers, &keys::customer_key(0, ANA).unwrap())
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(state.tags.contains("lost"), "{state:?}");
+}
+
+#[test]
+fn event_time_mode_never_looks_at_the_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = setup(dir.path(), 1);
+    log.append("scrm.conversation.v1", vec![inbound(ANA, T0, "Oi", 0)])
+        .unwrap();
+    let store: Arc<dyn StateStore> =
+        Arc::new(RocksStore::open(&dir.path().join("state"), &RocksOptions::default()).unwrap());
+    // The clock says a year later; in event time that means nothing.
+    let clock = ManualClock::new(T0 + 365 * DAY);
+    processor(
+        log.clone(),
+        store.clone(),
+        TimeMode::Event,
+        Arc::new(clock),
+        true,
+        Metrics::default(),
+    )
+    .run(&|| false)
+    .unwrap();
+    assert_eq!(meta(store.as_ref(), 0).unwrap().stream_time_ms, Some(T0));
+    assert_eq!(log.watermarks("scrm.crm-commands.v1", 0).unwrap().high, 0);
+}
+
+#[test]
+fn a_new_instance_restores_every_partition_from_the_changelog() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = setup(dir.path(), 3);
+    let customers: Vec<String> = (0..60)
+        .map(|i| format!("+8529{:07}", 1_000_000 + i))
+        .collect();
+    let mut records = Vec::new();
+    for day in 0..20i64 {
+        for (i, c) in customers.iter().enumerate() {
+            let text =
+                ["How much is it?", "How much is it?", "any discount?"][(i + day as usize) % 3];
+            records.push(inbound(
+                c,
+                T0 + day * DAY + i as i64,
+                text,
+                (day as u64) * 1000 + i as u64,
+            ));
+        }
+    }
+    log.append("scrm.conversation.v1", records).unwrap();
+    let first: Arc<dyn StateStore> =
+        Arc::new(RocksStore::open(&dir.path().join("state-a"), &RocksOptions::default()).unwrap());
+    processor(
+        log.clone(),
+        first.clone(),
+        TimeMode::Event,
+        Arc::new(SystemClock),
+        true,
+        Metrics::default(),
+    )
+    .run(&|| false)
+    .unwrap();
+
+    let triggers = || {
+        (0..3)
+            .map(|p| log.watermarks("scrm.triggers.v1", p).unwrap().high)
+            .sum::<u64>()
+    };
+    let after_first = triggers();
+    assert!(after_first > 0);
+
+    // Another instance with an empty disk takes over.
+    let second: Arc<dyn StateStore> =
+        Arc::new(RocksStore::open(&dir.path().join("state-b"), &RocksOptions::default()).unwrap());
+    let metrics = Metrics::default();
+    processor(
+        log.clone(),
+        second.clone(),
+        TimeMode::Event,
+        Arc::new(SystemClock),
+        true,
+        metrics.clone(),
+    )
+    .run(&|| false)
+    .unwrap();
+    assert!(metrics.restore_records.get() >= customers.len() as u64);
+    for c in &customers {
+        let p = scrm_log::partition_for_key(c.as_bytes(), 3);
+        let key = keys::customer_key(p, c).unwrap();
+        let a = first.get(Table::Customers, &key).unwrap().unwrap();
+        let b = second.get(Table::Customers, &key).unwrap().unwrap();
+        assert_eq!(
+            CustomerState::decode(&a).unwrap(),
+            CustomerState::decode(&b).unwrap()
+        );
+    }
+    for p in 0..3 {
+        let (a, b) = (
+            meta(first.as_ref(), p).unwrap(),
+            meta(second.as_ref(), p).unwrap(),
+        );
+        assert_eq!(a.next_offsets, b.next_offsets);
+        assert_eq!(a.stream_time_ms, b.stream_time_ms);
+    }
+    // The restored offsets were the end: nothing was processed (or sent) twice.
+    assert_eq!(triggers(), after_first);
+}
