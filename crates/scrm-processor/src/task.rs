@@ -42,6 +42,8 @@ struct Input {
     /// High watermark last seen, and when.
     high: u64,
     high_at: Option<Instant>,
+    /// Position at which the log itself confirmed the end (event-time mode).
+    confirmed_end: Option<u64>,
 }
 
 impl Input {
@@ -124,6 +126,7 @@ pub(crate) fn run(
             buf: VecDeque::new(),
             high: 0,
             high_at: None,
+            confirmed_end: None,
         });
     }
     report_lag(shared, &mut inputs, partition)?;
@@ -273,7 +276,19 @@ fn at_end(shared: &Shared, input: &mut Input, fresh: bool) -> Result<bool, Proce
         return Ok(false);
     }
     refresh_high(shared, input, fresh)?;
-    if input.reader.position() < input.high {
+    let position = input.reader.position();
+    if position >= input.high
+        && shared.options.time == TimeMode::Event
+        && input.confirmed_end != Some(position)
+    {
+        // In event time the order must not depend on what a reader happened to know:
+        // the log confirms the end, once per position.
+        input.high = shared.log.watermarks(&input.name, input.partition)?.high;
+        if position >= input.high {
+            input.confirmed_end = Some(position);
+        }
+    }
+    if position < input.high {
         // Data is there but not fetched yet: fetch it now.
         input.buf.extend(
             input
@@ -299,17 +314,8 @@ fn refresh_high(shared: &Shared, input: &mut Input, fresh: bool) -> Result<(), P
 fn all_at_end(shared: &Shared, inputs: &mut [Input], partition: u32) -> Result<bool, ProcessError> {
     let mut all = true;
     for input in inputs.iter_mut() {
-        let end = at_end(shared, input, true)?;
-        let lag = input.high.saturating_sub(input.reader.position()) + input.buf.len() as u64;
-        shared
-            .metrics
-            .lag
-            .get_or_create(&TopicPartition {
-                topic: input.name.clone(),
-                partition,
-            })
-            .set(lag as i64);
-        all &= end;
+        all &= at_end(shared, input, true)?;
+        publish_lag(shared, input, partition);
     }
     Ok(all)
 }
@@ -318,17 +324,21 @@ fn all_at_end(shared: &Shared, inputs: &mut [Input], partition: u32) -> Result<b
 fn report_lag(shared: &Shared, inputs: &mut [Input], partition: u32) -> Result<(), ProcessError> {
     for input in inputs.iter_mut() {
         refresh_high(shared, input, false)?;
-        let lag = input.high.saturating_sub(input.reader.position()) + input.buf.len() as u64;
-        shared
-            .metrics
-            .lag
-            .get_or_create(&TopicPartition {
-                topic: input.name.clone(),
-                partition,
-            })
-            .set(lag as i64);
+        publish_lag(shared, input, partition);
     }
     Ok(())
+}
+
+fn publish_lag(shared: &Shared, input: &Input, partition: u32) {
+    let lag = input.high.saturating_sub(input.reader.position()) + input.buf.len() as u64;
+    shared
+        .metrics
+        .lag
+        .get_or_create(&TopicPartition {
+            topic: input.name.clone(),
+            partition,
+        })
+        .set(lag as i64);
 }
 
 fn wait_for_data(inputs: &mut [Input]) {

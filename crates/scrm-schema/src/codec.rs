@@ -91,12 +91,22 @@ impl Codec {
         };
         let writer = self.datum_writer(schema)?;
         let mut out = wire::header(writer_ref, 256);
+        let header_len = out.len();
         writer
             .write_value_ref(&mut out, value)
             .map_err(|e| CodecError::Encode {
                 schema: schema.full_name.clone(),
                 reason: e.to_string(),
             })?;
+        // apache-avro writes map entries in `HashMap` order, which differs from run to run;
+        // outputs must be byte-identical for the same input, so maps are written sorted.
+        if crate::canonical::has_unordered_map(value) {
+            out.truncate(header_len);
+            crate::canonical::write(value, &mut out).map_err(|reason| CodecError::Encode {
+                schema: schema.full_name.clone(),
+                reason,
+            })?;
+        }
         Ok(out)
     }
 

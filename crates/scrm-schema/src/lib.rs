@@ -13,6 +13,7 @@
 //!
 //! Nothing here does I/O except the registry client.
 
+mod canonical;
 pub mod catalog;
 pub mod codec;
 pub mod compat;

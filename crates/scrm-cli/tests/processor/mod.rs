@@ -228,3 +228,32 @@ pub fn swap_prefix(
         })
         .collect()
 }
+
+/// Asserts two runs' outputs are the same; on failure shows the differing records as JSON.
+pub fn assert_same_outputs(
+    want: &BTreeMap<TopicKind, BTreeSet<Vec<u8>>>,
+    got: &BTreeMap<TopicKind, BTreeSet<Vec<u8>>>,
+) {
+    let codec = Codec::single_object();
+    let show = |bytes: &Vec<u8>| match codec.decode_any(bytes) {
+        Ok((schema, value)) => {
+            scrm_schema::json::avro_to_json(schema, &Names::of(schema), &value).to_string()
+        }
+        Err(e) => format!("undecodable ({e})"),
+    };
+    let mut report = String::new();
+    for (kind, want_set) in want {
+        let empty = BTreeSet::new();
+        let got_set = got.get(kind).unwrap_or(&empty);
+        for (label, a, b) in [("missing", want_set, got_set), ("extra", got_set, want_set)] {
+            let diff: Vec<&Vec<u8>> = a.difference(b).collect();
+            if !diff.is_empty() {
+                report += &format!("{kind:?}: {} {label}, e.g.\n", diff.len());
+                for bytes in diff.iter().take(3) {
+                    report += &format!("  {}\n", show(bytes));
+                }
+            }
+        }
+    }
+    assert!(report.is_empty(), "outputs differ:\n{report}");
+}
