@@ -130,6 +130,7 @@ pub(crate) fn run(
         });
     }
     report_lag(shared, &mut inputs, partition)?;
+    tracing::info!(offsets = ?engine.meta().next_offsets, stream_time = ?engine.stream_time(), "partition starts");
     status.ready.store(true, Ordering::SeqCst);
     let mut lag_reported = Instant::now();
 
@@ -206,7 +207,7 @@ pub(crate) fn run(
         .metrics
         .stream_time
         .remove(&PartitionLabel { partition });
-    tracing::info!("partition stopped; work committed");
+    tracing::info!(offsets = ?engine.meta().next_offsets, stream_time = ?engine.stream_time(), "partition stopped; work committed");
     Ok(())
 }
 

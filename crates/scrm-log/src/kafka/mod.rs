@@ -353,6 +353,7 @@ impl EventLog for KafkaLog {
             topic,
             partition,
             from.max(low),
+            low,
         )?))
     }
 

@@ -28,6 +28,7 @@ impl KafkaReader {
         topic: &str,
         partition: u32,
         from: u64,
+        low: u64,
     ) -> Result<Self, LogError> {
         let high = Arc::new(AtomicI64::new(-1));
         let consumer: BaseConsumer<ReaderContext> = consumer_config(config, "reader")
@@ -39,12 +40,8 @@ impl KafkaReader {
                 high: high.clone(),
             })
             .map_err(|e| kafka_err("creating reader consumer", &e))?;
-        let mut tpl = TopicPartitionList::new();
-        tpl.add_partition_offset(topic, partition as i32, Offset::Offset(from as i64))
-            .map_err(|e| kafka_err("building assignment", &e))?;
-        consumer
-            .assign(&tpl)
-            .map_err(|e| kafka_err(format!("assigning {topic}/{partition}"), &e))?;
+        let start = batch_start(&consumer, topic, partition, from, low)?;
+        assign(&consumer, topic, partition, start)?;
         Ok(Self {
             consumer,
             high,
@@ -52,6 +49,53 @@ impl KafkaReader {
             partition,
             position: from,
         })
+    }
+}
+
+fn assign<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    partition: u32,
+    offset: u64,
+) -> Result<(), LogError> {
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, partition as i32, Offset::Offset(offset as i64))
+        .map_err(|e| kafka_err("building assignment", &e))?;
+    consumer
+        .assign(&tpl)
+        .map_err(|e| kafka_err(format!("assigning {topic}/{partition}"), &e))
+}
+
+/// Where to fetch from so that reading starts at `from`, records before it skipped.
+///
+/// Kafka answers a fetch at an offset inside a stored batch with that whole batch. Tansu
+/// 0.6 answers with the batches that *start* at or after it, so the records between `from`
+/// and the end of its batch would be lost (a conformance case shows it). Stepping back
+/// until a fetch returns a record at or before `from` finds a batch start on every broker;
+/// on Kafka the first step does.
+fn batch_start<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    partition: u32,
+    from: u64,
+    low: u64,
+) -> Result<u64, LogError> {
+    let mut back = 1u64;
+    loop {
+        let at = from.saturating_sub(back).max(low);
+        if at >= from || at == low {
+            return Ok(at.min(from));
+        }
+        assign(consumer, topic, partition, at)?;
+        let first = match consumer.poll(Duration::from_millis(500)) {
+            Some(Ok(message)) => Some(message.offset() as u64),
+            Some(Err(e)) => return Err(kafka_err(format!("reading {topic}/{partition}"), &e)),
+            None => None,
+        };
+        if first.is_some_and(|offset| offset <= from) {
+            return Ok(at);
+        }
+        back = back.saturating_mul(8);
     }
 }
 

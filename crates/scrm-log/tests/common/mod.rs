@@ -22,6 +22,7 @@ macro_rules! conformance_suite {
             watermarks_track_appends,
             unknown_topics_and_partitions_are_named,
             explicit_partitions_are_honoured,
+            readers_start_exactly_where_asked,
         );
     };
     ($make:expr; $($case:ident),+ $(,)?) => {
