@@ -86,14 +86,23 @@ fn meta(store: &dyn StateStore, partition: u32) -> Option<PartitionMeta> {
         .map(|b| PartitionMeta::decode(&b).unwrap())
 }
 
-#[test]
-fn an_idle_partition_fires_timers_on_the_wall_clock_in_live_mode() {
+fn store(dir: &std::path::Path, name: &str) -> Arc<dyn StateStore> {
+    Arc::new(RocksStore::open(&dir.join(name), &RocksOptions::default()).unwrap())
+}
+
+/// One partition holding one message from Ana at `T0`, and an empty state store.
+fn one_message() -> (tempfile::TempDir, Arc<dyn EventLog>, Arc<dyn StateStore>) {
     let dir = tempfile::tempdir().unwrap();
     let log = setup(dir.path(), 1);
     log.append("scrm.conversation.v1", vec![inbound(ANA, T0, "Oi", 0)])
         .unwrap();
-    let store: Arc<dyn StateStore> =
-        Arc::new(RocksStore::open(&dir.path().join("state"), &RocksOptions::default()).unwrap());
+    let store = store(dir.path(), "state");
+    (dir, log, store)
+}
+
+#[test]
+fn an_idle_partition_fires_timers_on_the_wall_clock_in_live_mode() {
+    let (dir, log, store) = one_message();
     let clock = ManualClock::new(T0 + 10_000);
     let p = processor(
         log.clone(),
@@ -138,12 +147,7 @@ fn an_idle_partition_fires_timers_on_the_wall_clock_in_live_mode() {
 
 #[test]
 fn event_time_mode_never_looks_at_the_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = setup(dir.path(), 1);
-    log.append("scrm.conversation.v1", vec![inbound(ANA, T0, "Oi", 0)])
-        .unwrap();
-    let store: Arc<dyn StateStore> =
-        Arc::new(RocksStore::open(&dir.path().join("state"), &RocksOptions::default()).unwrap());
+    let (dir, log, store) = one_message();
     // The clock says a year later; in event time that means nothing.
     let clock = ManualClock::new(T0 + 365 * DAY);
     processor(
@@ -181,8 +185,7 @@ fn a_new_instance_restores_every_partition_from_the_changelog() {
         }
     }
     log.append("scrm.conversation.v1", records).unwrap();
-    let first: Arc<dyn StateStore> =
-        Arc::new(RocksStore::open(&dir.path().join("state-a"), &RocksOptions::default()).unwrap());
+    let first = store(dir.path(), "state-a");
     processor(
         log.clone(),
         first.clone(),
@@ -203,8 +206,7 @@ fn a_new_instance_restores_every_partition_from_the_changelog() {
     assert!(after_first > 0);
 
     // Another instance with an empty disk takes over.
-    let second: Arc<dyn StateStore> =
-        Arc::new(RocksStore::open(&dir.path().join("state-b"), &RocksOptions::default()).unwrap());
+    let second = store(dir.path(), "state-b");
     let metrics = Metrics::default();
     processor(
         log.clone(),
