@@ -102,7 +102,7 @@ fn one_message() -> (tempfile::TempDir, Arc<dyn EventLog>, Arc<dyn StateStore>) 
 
 #[test]
 fn an_idle_partition_fires_timers_on_the_wall_clock_in_live_mode() {
-    let (dir, log, store) = one_message();
+    let (_dir, log, store) = one_message();
     let clock = ManualClock::new(T0 + 10_000);
     let p = processor(
         log.clone(),
@@ -147,7 +147,7 @@ fn an_idle_partition_fires_timers_on_the_wall_clock_in_live_mode() {
 
 #[test]
 fn event_time_mode_never_looks_at_the_clock() {
-    let (dir, log, store) = one_message();
+    let (_dir, log, store) = one_message();
     // The clock says a year later; in event time that means nothing.
     let clock = ManualClock::new(T0 + 365 * DAY);
     processor(
