@@ -93,7 +93,7 @@ fn kill_9_on_kafka_changes_nothing() {
     // Same length, so outputs compare byte for byte once the prefix is swapped.
     let tag: u32 = rand::random();
     let (p_ref, p_crash) = (format!("r{tag:010}."), format!("c{tag:010}."));
-    let total = write_input(&[(&log, &p_ref), (&log, &p_crash)], 300, 70, 10_000);
+    let total = write_input(&[(&log, &p_ref), (&log, &p_crash)], 1_000, 70, 40_000);
     eprintln!("{total} input records");
     let (reference, crashed) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let args = ["--event-time", "--exit-when-caught-up", "--no-api"];

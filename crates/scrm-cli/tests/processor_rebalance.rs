@@ -93,7 +93,8 @@ fn a_partition_moves_to_the_other_instance_and_nothing_is_lost() {
     let live = ["--event-time", "--listen", "127.0.0.1:0"];
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let info = |mut cmd: std::process::Command| {
-        cmd.env("SCRM_LOG", "warn,scrm_processor=info,scrm_log=info");
+        cmd.env("SCRM_LOG", "warn,scrm_processor=info,scrm_log=info")
+            .env("SCRM_API_TOKEN", "s3cret-token");
         cmd
     };
     let mut a = start(&mut info(process(dir_a.path(), kafka, &live)));
@@ -123,9 +124,24 @@ fn a_partition_moves_to_the_other_instance_and_nothing_is_lost() {
         Duration::from_secs(300),
         || restored(&a) && ready(&a) && metric(&a.api, "scrm_processor_lag_records") == Some(0.0),
     );
+    // The customer API answers from the live state, behind its bearer token.
+    let want_states = states(reference.path());
+    let (customer, state) = want_states.iter().next().unwrap();
+    let url = format!("{}/customers/{}", a.api, customer.replace('+', "%2B"));
+    let client = reqwest::blocking::Client::new();
+    assert_eq!(client.get(&url).send().unwrap().status(), 401);
+    let answer: serde_json::Value = client
+        .get(&url)
+        .bearer_auth("s3cret-token")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(answer["customer"], customer.as_str());
+    assert_eq!(answer["last_event_ms"], state.last_event_ms);
     sigterm(&mut a.child);
 
-    assert_same_states(&states(reference.path()), &states(dir_a.path()));
+    assert_same_states(&want_states, &states(dir_a.path()));
     let (want, _) = outputs(&log, &p_ref);
     let (got, _) = outputs(&log, &p_pair);
     let got = swap_prefix(got, &p_pair, &p_ref);
