@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use subtle::ConstantTimeEq;
 
-use crate::config::Secret;
 use crate::error::ApiError;
+use scrm_config::Secret;
 
 /// `WWW-Authenticate` when no credentials were sent (RFC 6750 §3).
 const CHALLENGE_MISSING: &str = r#"Bearer realm="scrm""#;

@@ -20,8 +20,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 use crate::auth::require_bearer;
-use crate::config::Secret;
 use crate::error::{ApiError, LookupError, INTERNAL_MESSAGE};
+use scrm_config::Secret;
 
 /// Path of the customer-state endpoint, in axum's route syntax.
 pub const CUSTOMER_ROUTE: &str = "/customers/{key}";

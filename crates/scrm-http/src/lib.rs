@@ -7,8 +7,8 @@
 //! [`CustomerLookup`] behind a bearer token). The crate holds no domain logic: it turns those
 //! sources into HTTP.
 //!
-//! Modules, one concern each: `config` ([`ApiConfig`]: listen address and the [`Secret`]
-//! token), `health` (readiness table and its routes), `metrics` (exposition), `customers`
+//! The listen address and the token ([`Secret`], from `scrm-config`) come from the process's
+//! configuration. Modules, one concern each: `health` (readiness table and its routes), `metrics` (exposition), `customers`
 //! (lookup trait, handler, key masking), `auth` (bearer check), `error` (the JSON error
 //! shape and [`LookupError`] → status), and `server` ([`ApiState`], [`router`], [`bind`],
 //! [`serve`]). Each route group is also exposed on its own ([`health_routes`],
@@ -20,18 +20,18 @@
 //! use std::sync::Arc;
 //!
 //! use prometheus_client::registry::Registry;
-//! use scrm_http::{bind, serve, ApiConfig, ApiState, Health};
+//! use scrm_http::{bind, serve, ApiState, Health, Secret};
 //! use tokio_util::sync::CancellationToken;
 //!
-//! # async fn run(config: ApiConfig) -> std::io::Result<()> {
+//! # async fn run(listen: std::net::SocketAddr, token: Option<Secret>) -> std::io::Result<()> {
 //! let health = Health::new();
 //! let processor = health.component("processor");
 //! let registry = Registry::default(); // other crates register their families here
 //! let app = ApiState::new(health.clone(), Arc::new(registry))
-//!     .with_config(&config)
+//!     .with_token(token)
 //!     .router();
 //! let shutdown = CancellationToken::new();
-//! let server = tokio::spawn(serve(bind(config.listen).await?, app, shutdown.clone()));
+//! let server = tokio::spawn(serve(bind(listen).await?, app, shutdown.clone()));
 //! processor.set_ready(true, "caught up");
 //! // ... on SIGTERM:
 //! health.set_not_ready("shutting down");
@@ -45,7 +45,6 @@
 #![warn(unreachable_pub, missing_debug_implementations)]
 
 mod auth;
-mod config;
 mod customers;
 mod error;
 mod health;
@@ -53,11 +52,11 @@ mod metrics;
 mod server;
 
 pub use auth::require_bearer;
-pub use config::{ApiConfig, Secret, DEFAULT_LISTEN};
 pub use customers::{customer_routes, mask_key, CustomerLookup, CUSTOMER_ROUTE};
 pub use error::{ApiError, LookupError};
 pub use health::{
     health_routes, ComponentHandle, ComponentStatus, Health, Readiness, PROCESS_COMPONENT,
 };
 pub use metrics::{metrics_routes, OPENMETRICS_CONTENT_TYPE};
+pub use scrm_config::Secret;
 pub use server::{bind, router, serve, ApiState};

@@ -16,10 +16,10 @@ use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{ApiConfig, Secret};
 use crate::customers::{customer_routes, CustomerLookup};
 use crate::health::{health_routes, Health};
 use crate::metrics::metrics_routes;
+use scrm_config::Secret;
 
 /// Everything the built-in routes need.
 ///
@@ -64,11 +64,6 @@ impl ApiState {
     pub fn with_token(mut self, token: Option<Secret>) -> Self {
         self.token = token;
         self
-    }
-
-    /// Takes the token from the configuration (the listen address is for [`bind`]).
-    pub fn with_config(self, config: &ApiConfig) -> Self {
-        self.with_token(config.token.clone())
     }
 
     /// The readiness table served by `/readyz`.

@@ -264,10 +264,15 @@ impl PartitionEngine {
         cause: &Cause<'_>,
     ) -> Result<Result<(), Rejection>, ProcessError> {
         let now = self.meta.stream_time_ms.unwrap_or(event.occurred_at_ms);
+        // Only the timers of the state before are needed (to keep the index in step), so the
+        // state itself is not copied.
         let before = self.load(&event.customer)?;
-        let mut state = before
-            .clone()
-            .unwrap_or_else(|| CustomerState::new(&event.customer, event.occurred_at_ms));
+        let old_timers = before
+            .as_ref()
+            .map(|s| s.timers.clone())
+            .unwrap_or_default();
+        let mut state =
+            before.unwrap_or_else(|| CustomerState::new(&event.customer, event.occurred_at_ms));
         fold(&mut state, event, now, &self.pack.keywords, &self.pack.fold);
         let mut asked = Vec::new();
         for rule in &self.pack.rules {
@@ -291,7 +296,7 @@ impl PartitionEngine {
                 )?;
             }
         }
-        self.store_customer(before.as_ref(), Some(state))?;
+        self.store_customer(&event.customer, &old_timers, Some(state))?;
         self.pending.append(&mut outputs);
         Ok(Ok(()))
     }
@@ -381,17 +386,12 @@ impl PartitionEngine {
     /// timers.
     fn store_customer(
         &mut self,
-        before: Option<&CustomerState>,
+        customer: &str,
+        old_timers: &BTreeMap<String, i64>,
         after: Option<CustomerState>,
     ) -> Result<(), ProcessError> {
-        let customer = match (before, &after) {
-            (_, Some(s)) => s.customer.clone(),
-            (Some(s), None) => s.customer.clone(),
-            (None, None) => return Ok(()),
-        };
-        let old: BTreeMap<&String, &i64> = before
-            .map(|s| s.timers.iter().collect())
-            .unwrap_or_default();
+        let customer = customer.to_owned();
+        let old: BTreeMap<&String, &i64> = old_timers.iter().collect();
         let new: BTreeMap<&String, &i64> = after
             .as_ref()
             .map(|s| s.timers.iter().collect())
@@ -520,10 +520,11 @@ impl PartitionEngine {
             return Ok(());
         }
         self.stats.timers_fired += 1;
-        let mut state = before.clone();
+        let old_timers = before.timers.clone();
+        let mut state = before;
         state.timers.remove(&timer.name);
         if timer.name == EXPIRE_TIMER {
-            self.store_customer(Some(&before), None)?;
+            self.store_customer(&timer.customer, &old_timers, None)?;
             return Ok(());
         }
         let cause = Cause::Timer {
@@ -533,7 +534,7 @@ impl PartitionEngine {
         };
         let Some(rule) = self.pack.timer_owner(&timer.name) else {
             tracing::warn!(timer = %timer.name, "timer of a rule no longer in the pack; dropped");
-            self.store_customer(Some(&before), Some(state))?;
+            self.store_customer(&timer.customer, &old_timers, Some(state))?;
             return Ok(());
         };
         let rule_id = rule.id().to_owned();
@@ -541,7 +542,7 @@ impl PartitionEngine {
         if let Err(e) = rule.on_timer(&timer.name, timer.due_ms, &state, &mut effects) {
             tracing::warn!(timer = %timer.name, error = %e, "timer rule failed; timer dropped");
             *self.stats.dead_letters.entry("RULE").or_insert(0) += 1;
-            self.store_customer(Some(&before), Some(state))?;
+            self.store_customer(&timer.customer, &old_timers, Some(state))?;
             return Ok(());
         }
         let mut outputs = Vec::new();
@@ -556,7 +557,7 @@ impl PartitionEngine {
                 &mut outputs,
             )?;
         }
-        self.store_customer(Some(&before), Some(state))?;
+        self.store_customer(&timer.customer, &old_timers, Some(state))?;
         self.pending.append(&mut outputs);
         Ok(())
     }
