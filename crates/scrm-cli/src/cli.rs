@@ -60,6 +60,22 @@ pub(crate) enum Command {
     Serve(ProcessArgs),
     /// Print what scrm knows about a customer, as JSON.
     Customer(CustomerArgs),
+    /// Check a rule pack, or print the default one.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RulesAction {
+    /// Load and check a rule pack: every problem with file:line:column; nothing else runs.
+    Check {
+        /// The rule pack (TOML).
+        pack: std::path::PathBuf,
+    },
+    /// Print the default rule pack, to start your own from.
+    Default,
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +94,9 @@ pub(crate) struct ProcessArgs {
     /// Don't serve the HTTP API.
     #[arg(long)]
     pub(crate) no_api: bool,
+    /// The rule pack (TOML); overrides `processor.rule_pack`. SIGHUP reloads it.
+    #[arg(long)]
+    pub(crate) rules: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -101,6 +101,9 @@ pub struct ProcessorConfig {
     pub write_buffer_mib: usize,
     /// Memtables per state table before writes wait for a flush.
     pub max_write_buffers: i32,
+    /// The rule pack (TOML, docs/rules.md); the built-in default pack when unset. Reloaded
+    /// on SIGHUP. Env: `SCRM_RULE_PACK`.
+    pub rule_pack: Option<PathBuf>,
 }
 
 /// How the processor's clock works.
@@ -123,6 +126,7 @@ impl Default for ProcessorConfig {
             block_cache_mib: 64,
             write_buffer_mib: 16,
             max_write_buffers: 2,
+            rule_pack: None,
         }
     }
 }
@@ -308,6 +312,9 @@ impl Config {
                 value: v.clone(),
                 reason: format!("{e}"),
             })?;
+        }
+        if let Some(v) = get("SCRM_RULE_PACK") {
+            self.processor.rule_pack = Some(v.into());
         }
         if let Some(v) = get("SCRM_API_LISTEN") {
             self.api.listen = v;

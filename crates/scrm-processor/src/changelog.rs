@@ -149,6 +149,8 @@ fn replay(
                 }
                 meta.next_offsets = progress_meta.next_offsets;
                 meta.stream_time_ms = progress_meta.stream_time_ms;
+                meta.schedules = progress_meta.schedules;
+                meta.stats = progress_meta.stats;
                 if chunk.len() >= CHUNK_RECORDS {
                     chunk.write(store)?;
                 }

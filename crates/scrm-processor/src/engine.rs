@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use scrm_events::{Event, InputTopic};
 use scrm_log::StoredRecord;
-use scrm_rules::{fold, Effect, Effects, RulePack, EXPIRE_TIMER};
+use scrm_rules::policy::{tier_share, Decision, Gate, Request};
+use scrm_rules::{fold, Effect, Effects, FoldCx, RulePack, Scope, EXPIRE_TIMER};
 use scrm_schema::{KnownSchema, TopicKind};
 use scrm_state::keys::{self, Table, TimerKey};
 use scrm_state::store::Scan;
@@ -35,6 +36,9 @@ pub const CHANGELOG_META_KEY: &[u8] = b"\0partition";
 pub struct BatchStats {
     pub records: u64,
     pub timers_fired: u64,
+    pub schedules_run: u64,
+    /// Policy-gate verdicts by decision and reason ("" when none).
+    pub gate: BTreeMap<(&'static str, String), u64>,
     pub outputs: BTreeMap<&'static str, u64>,
     pub dead_letters: BTreeMap<&'static str, u64>,
 }
@@ -48,6 +52,8 @@ pub struct Committed {
 
 pub struct PartitionEngine {
     partition: u32,
+    /// Partitions of the topics, for this partition's share of the daily limit.
+    partitions: u32,
     store: Arc<dyn StateStore>,
     pack: Arc<RulePack>,
     out: Arc<OutputEncoder>,
@@ -79,6 +85,7 @@ impl PartitionEngine {
     /// The engine of `partition`, continuing from the state in `store`.
     pub fn open(
         partition: u32,
+        partitions: u32,
         store: Arc<dyn StateStore>,
         pack: Arc<RulePack>,
         out: Arc<OutputEncoder>,
@@ -106,6 +113,7 @@ impl PartitionEngine {
         }
         Ok(Self {
             partition,
+            partitions,
             changelog_topic: out.topics().name(TopicKind::StateChangelog),
             store,
             pack,
@@ -125,6 +133,22 @@ impl PartitionEngine {
 
     pub fn partition(&self) -> u32 {
         self.partition
+    }
+
+    /// Runs the rules of `pack` from now on (a reload). State is kept; timers of rules no
+    /// longer in the pack are dropped when due, schedules of removed rules are forgotten
+    /// and those of new rules start at the next stream-time advance.
+    pub fn set_pack(&mut self, pack: Arc<RulePack>) {
+        let before = self.meta.schedules.len();
+        self.meta
+            .schedules
+            .retain(|id, _| pack.scheduled().any(|r| r.id == *id));
+        self.uncommitted |= before != self.meta.schedules.len();
+        self.pack = pack;
+    }
+
+    pub fn pack(&self) -> &Arc<RulePack> {
+        &self.pack
     }
 
     pub fn meta(&self) -> &PartitionMeta {
@@ -166,9 +190,7 @@ impl PartitionEngine {
                     partition: self.partition,
                     offset: record.offset,
                 };
-                if let Err(rejection) = self.apply_event(&event, &cause)? {
-                    self.reject(&name, record, &rejection)?;
-                }
+                self.apply_event(&event, &cause)?;
             }
             Err(rejection) => self.reject(&name, record, &rejection)?,
         }
@@ -235,6 +257,15 @@ impl PartitionEngine {
             self.meta.stream_time_ms = Some(now);
             self.uncommitted = true;
         }
+        let pack = self.pack.clone();
+        for rule in pack.scheduled() {
+            if !self.meta.schedules.contains_key(&rule.id) {
+                let (schedule, _) = rule.schedule().expect("scheduled rules have a schedule");
+                let first = schedule.next_after(now, pack.business.time_zone);
+                self.meta.schedules.insert(rule.id.clone(), first);
+                self.uncommitted = true;
+            }
+        }
         self.fire_due(now)
     }
 
@@ -257,13 +288,10 @@ impl PartitionEngine {
         }
     }
 
-    /// Folds the event in and runs the rules; a rule error leaves the state as it was.
-    fn apply_event(
-        &mut self,
-        event: &Event,
-        cause: &Cause<'_>,
-    ) -> Result<Result<(), Rejection>, ProcessError> {
+    /// Folds the event in and runs the rules.
+    fn apply_event(&mut self, event: &Event, cause: &Cause<'_>) -> Result<(), ProcessError> {
         let now = self.meta.stream_time_ms.unwrap_or(event.occurred_at_ms);
+        let pack = self.pack.clone();
         // Only the timers of the state before are needed (to keep the index in step), so the
         // state itself is not copied.
         let before = self.load(&event.customer)?;
@@ -273,53 +301,49 @@ impl PartitionEngine {
             .unwrap_or_default();
         let mut state =
             before.unwrap_or_else(|| CustomerState::new(&event.customer, event.occurred_at_ms));
-        fold(&mut state, event, now, &self.pack.keywords, &self.pack.fold);
-        let mut asked = Vec::new();
-        for rule in &self.pack.rules {
-            let mut effects = Effects::new();
-            if let Err(e) = rule.on_event(event, &state, now, &mut effects) {
-                return Ok(Err(Rejection::Rule(e.to_string())));
-            }
-            asked.push((rule.id().to_owned(), effects));
-        }
+        let cx = FoldCx {
+            settings: &pack.fold,
+            analyzer: &pack.analyzer,
+            business: &pack.business,
+        };
+        fold(&mut state, &mut self.meta.stats, event, now, &cx);
+        let in_reply = matches!(event.payload, scrm_events::Payload::Inbound(_));
         let mut outputs = Vec::new();
-        for (rule, mut effects) in asked {
+        for rule in &pack.rules {
+            let mut effects = Effects::new();
+            rule.on_event(event, &state, &pack.business, &mut effects);
+            let ecx = EffectCx {
+                rule: &rule.id,
+                at_ms: event.occurred_at_ms,
+                cause,
+                in_reply,
+                customer: Some(&event.customer),
+            };
             for (n, effect) in effects.drain().enumerate() {
-                self.apply_effect(
-                    &mut state,
-                    &rule,
-                    n,
-                    effect,
-                    event.occurred_at_ms,
-                    cause,
-                    &mut outputs,
-                )?;
+                self.apply_effect(&mut state, &ecx, n, effect, &mut outputs)?;
             }
         }
         self.store_customer(&event.customer, &old_timers, Some(state))?;
         self.pending.append(&mut outputs);
-        Ok(Ok(()))
+        Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn apply_effect(
         &mut self,
         state: &mut CustomerState,
-        rule: &str,
+        ecx: &EffectCx<'_, '_>,
         n: usize,
         effect: Effect,
-        at_ms: i64,
-        cause: &Cause<'_>,
         outputs: &mut Vec<OutboxEntry>,
     ) -> Result<(), ProcessError> {
-        let customer = state.customer.clone();
+        let customer = ecx.customer.unwrap_or("").to_owned();
         let partition = self.partition;
         let origin = || Origin {
-            id: cause.output_id(rule, n),
+            id: ecx.cause.output_id(ecx.rule, n),
             customer: &customer,
             partition,
-            at_ms,
-            rule,
+            at_ms: ecx.at_ms,
+            rule: ecx.rule,
         };
         let output = match effect {
             Effect::AddTag(tag) => {
@@ -343,7 +367,7 @@ impl PartitionEngine {
                 None
             }
             Effect::PauseUntil(until) => {
-                state.paused_until_ms = Some(until);
+                state.paused_until_ms = Some(state.paused_until_ms.map_or(until, |p| p.max(until)));
                 None
             }
             Effect::Resume => {
@@ -354,14 +378,83 @@ impl PartitionEngine {
                 state.segment = segment;
                 None
             }
+            Effect::SetPriority(priority) => {
+                state.priority = Some(priority);
+                None
+            }
             Effect::Trigger {
                 message,
-                not_before_ms,
-            } => Some((
-                "trigger",
-                self.out
-                    .trigger(&origin(), cause, &message, not_before_ms)?,
-            )),
+                notification,
+                best_hour,
+            } => {
+                let pack = self.pack.clone();
+                let gate = Gate {
+                    settings: &pack.policy,
+                    business_zone: pack.business.time_zone,
+                    templates: &pack.templates,
+                    tier_share: pack
+                        .policy
+                        .daily_unique_customers
+                        .map(|limit| tier_share(limit, self.partitions, self.partition)),
+                };
+                let verdict = gate.decide(
+                    state,
+                    &mut self.meta.stats.tier,
+                    &Request {
+                        message: &message,
+                        notification: &notification,
+                        best_hour,
+                        in_reply: ecx.in_reply,
+                        now_ms: ecx.at_ms,
+                    },
+                );
+                let decision = verdict.decision.as_str();
+                if verdict.reasons.is_empty() {
+                    *self
+                        .stats
+                        .gate
+                        .entry((decision, String::new()))
+                        .or_insert(0) += 1;
+                }
+                for reason in &verdict.reasons {
+                    *self
+                        .stats
+                        .gate
+                        .entry((decision, reason.clone()))
+                        .or_insert(0) += 1;
+                }
+                if verdict.decision == Decision::Suppress {
+                    tracing::debug!(rule = ecx.rule, reasons = ?verdict.reasons, "automation suppressed");
+                }
+                if let Some((used, share)) = verdict.tier_warning {
+                    let mut alert_origin = origin();
+                    alert_origin.id.push_str("/tier");
+                    let details = BTreeMap::from([
+                        ("used".to_owned(), used.to_string()),
+                        ("partition_share".to_owned(), share.to_string()),
+                        ("partition".to_owned(), partition.to_string()),
+                        (
+                            "daily_limit".to_owned(),
+                            pack.policy
+                                .daily_unique_customers
+                                .map_or("unlimited".to_owned(), |l| l.to_string()),
+                        ),
+                    ]);
+                    let entry = self.out.alert(
+                        &alert_origin,
+                        "tier_limit_near",
+                        scrm_rules::Severity::Warning,
+                        "business",
+                        &format!(
+                            "{used} of this partition's {share} unique customers for today messaged outside the service window"
+                        ),
+                        &details,
+                    )?;
+                    *self.stats.outputs.entry("alert").or_insert(0) += 1;
+                    outputs.push(entry);
+                }
+                Some(("trigger", self.out.trigger(&origin(), ecx.cause, &verdict)?))
+            }
             Effect::Crm(op) => Some(("crm_command", self.out.crm_command(&origin(), &op)?)),
             Effect::Alert {
                 kind,
@@ -500,11 +593,147 @@ impl PartitionEngine {
         })
     }
 
+    /// Fires timers and scheduled rules due by `now`, earliest first (a timer before a
+    /// schedule due at the same time, schedules by rule id).
     fn fire_due(&mut self, now: i64) -> Result<(), ProcessError> {
-        while let Some(timer) = self.first_due(now)? {
-            self.fire(&timer)?;
+        loop {
+            let schedule = self
+                .meta
+                .schedules
+                .iter()
+                .filter(|(_, due)| **due <= now)
+                .min_by_key(|(id, due)| (**due, (*id).clone()))
+                .map(|(id, due)| (id.clone(), *due));
+            let timer = self.first_due(schedule.as_ref().map_or(now, |(_, due)| *due))?;
+            match (timer, schedule) {
+                (Some(timer), _) => self.fire(&timer)?,
+                (None, Some((rule, due))) => self.run_schedule(&rule, due)?,
+                (None, None) => return Ok(()),
+            }
+        }
+    }
+
+    /// Runs the scheduled rule `rule_id` due at `due_ms` and plans its next run.
+    fn run_schedule(&mut self, rule_id: &str, due_ms: i64) -> Result<(), ProcessError> {
+        self.uncommitted = true;
+        self.stats.schedules_run += 1;
+        let pack = self.pack.clone();
+        let Some(rule) = pack.rule(rule_id) else {
+            self.meta.schedules.remove(rule_id);
+            return Ok(());
+        };
+        let (schedule, scope) = rule.schedule().expect("scheduled rules have a schedule");
+        self.meta.schedules.insert(
+            rule_id.to_owned(),
+            schedule.next_after(due_ms, pack.business.time_zone),
+        );
+        match scope {
+            Scope::Customers => {
+                for customer in self.customers()? {
+                    let Some(before) = self.load(&customer)? else {
+                        continue;
+                    };
+                    let mut effects = Effects::new();
+                    rule.on_schedule(&before, due_ms, &pack.business, &mut effects);
+                    if effects.is_empty() {
+                        continue;
+                    }
+                    let old_timers = before.timers.clone();
+                    let mut state = before;
+                    let cause = Cause::Schedule {
+                        partition: self.partition,
+                        due_ms,
+                        subject: &customer,
+                    };
+                    let ecx = EffectCx {
+                        rule: &rule.id,
+                        at_ms: due_ms,
+                        cause: &cause,
+                        in_reply: false,
+                        customer: Some(&customer),
+                    };
+                    let mut outputs = Vec::new();
+                    for (n, effect) in effects.drain().enumerate() {
+                        self.apply_effect(&mut state, &ecx, n, effect, &mut outputs)?;
+                    }
+                    self.store_customer(&customer, &old_timers, Some(state))?;
+                    self.pending.append(&mut outputs);
+                }
+            }
+            Scope::Agents | Scope::Business => {
+                let fired = if scope == Scope::Agents {
+                    rule.on_schedule_agents(&self.meta.stats, due_ms, &pack.business)
+                } else {
+                    let mut effects = Effects::new();
+                    rule.on_schedule_business(
+                        &self.meta.stats,
+                        due_ms,
+                        &pack.business,
+                        &mut effects,
+                    );
+                    vec![("business".to_owned(), effects)]
+                };
+                let mut scratch = CustomerState::default();
+                for (subject, mut effects) in fired {
+                    let cause = Cause::Schedule {
+                        partition: self.partition,
+                        due_ms,
+                        subject: &subject,
+                    };
+                    let ecx = EffectCx {
+                        rule: &rule.id,
+                        at_ms: due_ms,
+                        cause: &cause,
+                        in_reply: false,
+                        customer: None,
+                    };
+                    let mut outputs = Vec::new();
+                    for (n, effect) in effects.drain().enumerate() {
+                        self.apply_effect(&mut scratch, &ecx, n, effect, &mut outputs)?;
+                    }
+                    for entry in &mut outputs {
+                        entry.key = subject.as_bytes().to_vec();
+                    }
+                    self.pending.append(&mut outputs);
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Every customer of the partition, uncommitted ones included, in key order.
+    fn customers(&self) -> Result<Vec<String>, ProcessError> {
+        let (from, to) = Table::Customers.partition_range(self.partition);
+        let mut names = BTreeSet::new();
+        let mut corrupt = None;
+        self.store.scan(
+            Table::Customers,
+            &from,
+            &to,
+            &mut |k, _| match keys::parse_customer_key(k) {
+                Ok((_, customer)) => {
+                    names.insert(customer);
+                    Scan::Continue
+                }
+                Err(e) => {
+                    corrupt = Some(e.to_string());
+                    Scan::Stop
+                }
+            },
+        )?;
+        if let Some(reason) = corrupt {
+            return Err(ProcessError::CorruptState {
+                partition: self.partition,
+                reason,
+            });
+        }
+        for (customer, state) in &self.dirty {
+            match state {
+                Some(_) => names.insert(customer.clone()),
+                None => names.remove(customer),
+            };
+        }
+        Ok(names.into_iter().collect())
     }
 
     fn fire(&mut self, timer: &TimerKey) -> Result<(), ProcessError> {
@@ -532,30 +761,25 @@ impl PartitionEngine {
             name: &timer.name,
             due_ms: timer.due_ms,
         };
-        let Some(rule) = self.pack.timer_owner(&timer.name) else {
+        let pack = self.pack.clone();
+        let Some(rule) = pack.timer_owner(&timer.name) else {
             tracing::warn!(timer = %timer.name, "timer of a rule no longer in the pack; dropped");
             self.store_customer(&timer.customer, &old_timers, Some(state))?;
             return Ok(());
         };
-        let rule_id = rule.id().to_owned();
+        let rule_id = rule.id.clone();
         let mut effects = Effects::new();
-        if let Err(e) = rule.on_timer(&timer.name, timer.due_ms, &state, &mut effects) {
-            tracing::warn!(timer = %timer.name, error = %e, "timer rule failed; timer dropped");
-            *self.stats.dead_letters.entry("RULE").or_insert(0) += 1;
-            self.store_customer(&timer.customer, &old_timers, Some(state))?;
-            return Ok(());
-        }
+        rule.on_timer(timer.due_ms, &state, &pack.business, &mut effects);
+        let ecx = EffectCx {
+            rule: &rule_id,
+            at_ms: timer.due_ms,
+            cause: &cause,
+            in_reply: false,
+            customer: Some(&timer.customer),
+        };
         let mut outputs = Vec::new();
         for (n, effect) in effects.drain().enumerate() {
-            self.apply_effect(
-                &mut state,
-                &rule_id,
-                n,
-                effect,
-                timer.due_ms,
-                &cause,
-                &mut outputs,
-            )?;
+            self.apply_effect(&mut state, &ecx, n, effect, &mut outputs)?;
         }
         self.store_customer(&timer.customer, &old_timers, Some(state))?;
         self.pending.append(&mut outputs);
@@ -680,14 +904,16 @@ impl PartitionEngine {
     }
 }
 
-/// The changelog value of a partition's progress: the next input offsets and stream time
-/// (the outbox and changelog positions are local to an instance).
+/// The changelog value of a partition's progress: the next input offsets, stream time,
+/// schedules and aggregates (the outbox and changelog positions are local to an instance).
 pub fn progress_record(meta: &PartitionMeta) -> Vec<u8> {
     PartitionMeta {
         next_offsets: meta.next_offsets.clone(),
         stream_time_ms: meta.stream_time_ms,
         outbox_next: 0,
         changelog_next: None,
+        schedules: meta.schedules.clone(),
+        stats: meta.stats.clone(),
     }
     .encode()
 }
@@ -725,4 +951,15 @@ pub fn topic_kind(topic: InputTopic) -> TopicKind {
         InputTopic::Transaction => TopicKind::Transaction,
         InputTopic::CrmUpdates => TopicKind::CrmUpdates,
     }
+}
+
+/// Where effects come from, for output ids and the policy gate.
+struct EffectCx<'a, 'c> {
+    rule: &'a str,
+    at_ms: i64,
+    cause: &'a Cause<'c>,
+    /// Caused by a message the customer just sent.
+    in_reply: bool,
+    /// `None` for rules about agents or the business.
+    customer: Option<&'a str>,
 }

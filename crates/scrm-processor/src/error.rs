@@ -14,9 +14,6 @@ pub enum Rejection {
     /// A well-formed record whose content is not acceptable.
     #[error("{0}")]
     Validation(String),
-    /// A rule failed on it.
-    #[error("{0}")]
-    Rule(String),
 }
 
 impl Rejection {
@@ -25,7 +22,6 @@ impl Rejection {
         match self {
             Rejection::Decode(_) => "DECODE",
             Rejection::Validation(_) => "VALIDATION",
-            Rejection::Rule(_) => "RULE",
         }
     }
 }

@@ -14,6 +14,9 @@ pub const EVENTS_PER_SECOND: &str = "scrm_processor_events_per_second";
 pub const LAG: &str = "scrm_processor_lag_records";
 pub const STREAM_TIME: &str = "scrm_processor_stream_time_ms";
 pub const TIMERS_FIRED: &str = "scrm_processor_timers_fired";
+pub const SCHEDULES_RUN: &str = "scrm_processor_schedules_run";
+pub const GATE: &str = "scrm_processor_gate_verdicts";
+pub const PACK_RELOADS: &str = "scrm_processor_rule_pack_reloads";
 pub const OUTPUTS: &str = "scrm_processor_outputs";
 pub const DEAD_LETTERS: &str = "scrm_processor_dead_letters";
 pub const COMMITS: &str = "scrm_processor_commits";
@@ -37,6 +40,12 @@ pub struct KindLabel {
     pub kind: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct GateLabel {
+    pub decision: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Metrics {
     pub events: Family<TopicPartition, Counter>,
@@ -44,6 +53,9 @@ pub struct Metrics {
     pub lag: Family<TopicPartition, Gauge>,
     pub stream_time: Family<PartitionLabel, Gauge>,
     pub timers_fired: Counter,
+    pub schedules_run: Counter,
+    pub gate: Family<GateLabel, Counter>,
+    pub pack_reloads: Counter,
     pub outputs: Family<KindLabel, Counter>,
     pub dead_letters: Family<KindLabel, Counter>,
     pub commits: Counter,
@@ -77,6 +89,21 @@ impl Metrics {
             self.stream_time.clone(),
         );
         registry.register(TIMERS_FIRED, "Timers fired", self.timers_fired.clone());
+        registry.register(
+            SCHEDULES_RUN,
+            "Runs of scheduled rules",
+            self.schedules_run.clone(),
+        );
+        registry.register(
+            GATE,
+            "Policy-gate verdicts on automations, by decision and reason",
+            self.gate.clone(),
+        );
+        registry.register(
+            PACK_RELOADS,
+            "Rule packs loaded in place of the running one",
+            self.pack_reloads.clone(),
+        );
         registry.register(OUTPUTS, "Outputs emitted by kind", self.outputs.clone());
         registry.register(
             DEAD_LETTERS,

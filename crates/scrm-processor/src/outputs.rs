@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
+use scrm_rules::policy::Verdict;
 use scrm_rules::{CrmOp, Message, Severity, TemplateCategory};
 use scrm_schema::json::{json_to_avro, Names};
 use scrm_schema::{Codec, KnownSchema, TopicKind};
@@ -47,6 +48,12 @@ pub enum Cause<'a> {
         name: &'a str,
         due_ms: i64,
     },
+    /// A scheduled rule's run at `due_ms`, for one customer, agent or the business.
+    Schedule {
+        partition: u32,
+        due_ms: i64,
+        subject: &'a str,
+    },
 }
 
 impl Cause<'_> {
@@ -63,6 +70,11 @@ impl Cause<'_> {
                 name,
                 due_ms,
             } => format!("{rule}@timer/{customer}/{name}/{due_ms}#{n}"),
+            Cause::Schedule {
+                partition,
+                due_ms,
+                subject,
+            } => format!("{rule}@schedule/{partition}/{due_ms}/{subject}#{n}"),
         }
     }
 
@@ -79,6 +91,9 @@ impl Cause<'_> {
                     "timer {name} due {}",
                     scrm_schema::json::format_millis(*due_ms)
                 )
+            }
+            Cause::Schedule { due_ms, .. } => {
+                format!("schedule due {}", scrm_schema::json::format_millis(*due_ms))
             }
         }
     }
@@ -170,10 +185,9 @@ impl OutputEncoder {
         &self,
         origin: &Origin<'_>,
         cause: &Cause<'_>,
-        message: &Message,
-        not_before_ms: Option<i64>,
+        verdict: &Verdict,
     ) -> Result<OutboxEntry, ProcessError> {
-        let message = match message {
+        let message = match &verdict.message {
             Message::Template {
                 name,
                 language,
@@ -202,10 +216,8 @@ impl OutputEncoder {
             "rule_id": origin.rule,
             "cause": cause.describe(),
             "message": message,
-            "not_before": not_before_ms,
-            // The policy gate decides for real with the rules issue; until then every
-            // automation is let through and says so.
-            "verdict": {"decision": "ALLOW", "reasons": ["no policy gate in this release"]},
+            "not_before": verdict.not_before_ms,
+            "verdict": {"decision": verdict.decision.as_str(), "reasons": verdict.reasons},
         });
         self.encode(TopicKind::Triggers, &self.triggers, &json, origin)
     }
@@ -258,7 +270,7 @@ impl OutputEncoder {
                 Severity::Critical => "CRITICAL",
             },
             "subject": subject,
-            "customer": origin.customer,
+            "customer": (!origin.customer.is_empty()).then_some(origin.customer),
             "message": message,
             "details": details,
         });

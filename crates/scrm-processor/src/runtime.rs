@@ -51,11 +51,21 @@ impl Default for ProcessorOptions {
     }
 }
 
+/// The rule pack in force; replaced whole by a reload, picked up by each task after its
+/// next commit.
+pub(crate) struct PackCell(Mutex<Arc<RulePack>>);
+
+impl PackCell {
+    pub(crate) fn current(&self) -> Arc<RulePack> {
+        self.0.lock().clone()
+    }
+}
+
 /// Everything the partition tasks share.
 pub(crate) struct Shared {
     pub(crate) log: Arc<dyn EventLog>,
     pub(crate) store: Arc<dyn StateStore>,
-    pub(crate) pack: Arc<RulePack>,
+    pub(crate) pack: PackCell,
     pub(crate) out: Arc<OutputEncoder>,
     pub(crate) options: ProcessorOptions,
     pub(crate) clock: Arc<dyn Clock>,
@@ -174,6 +184,20 @@ impl ProcessorHandle {
         !owned.is_empty() && owned.values().all(|r| *r)
     }
 
+    /// Puts `pack` in force: each partition task switches after its next commit, so no
+    /// batch mixes two packs. State is kept.
+    pub fn reload(&self, pack: Arc<RulePack>) {
+        let shared = &self.tasks.shared;
+        tracing::info!(pack = %pack.name, file = %pack.file, rules = pack.rules.len(), "rule pack loaded");
+        *shared.pack.0.lock() = pack;
+        shared.metrics.pack_reloads.inc();
+    }
+
+    /// The pack in force.
+    pub fn pack(&self) -> Arc<RulePack> {
+        self.tasks.shared.pack.current()
+    }
+
     fn all_caught_up(&self) -> bool {
         let running = self.tasks.running.lock();
         !running.is_empty()
@@ -206,7 +230,7 @@ impl Processor {
         let shared = Arc::new(Shared {
             log,
             store,
-            pack,
+            pack: PackCell(Mutex::new(pack)),
             out,
             options,
             clock,

@@ -13,6 +13,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use scrm_events::InputTopic;
@@ -23,7 +24,7 @@ use scrm_state::OutboxEntry;
 use crate::changelog::{self, Restore, RestoreProgress};
 use crate::engine::{topic_kind, Committed, PartitionEngine};
 use crate::error::ProcessError;
-use crate::metrics::{KindLabel, PartitionLabel, TopicPartition};
+use crate::metrics::{GateLabel, KindLabel, PartitionLabel, TopicPartition};
 use crate::runtime::{Shared, TimeMode};
 
 /// Flags the runtime reads.
@@ -98,10 +99,15 @@ pub(crate) fn run(
         "partition state ready"
     );
 
+    let partitions = shared
+        .log
+        .describe_topic(&shared.out.topics().name(TopicKind::StateChangelog))?
+        .map_or(1, |t| t.partitions);
     let mut engine = PartitionEngine::open(
         partition,
+        partitions,
         shared.store.clone(),
-        shared.pack.clone(),
+        shared.pack.current(),
         shared.out.clone(),
     )?;
     let leftovers = engine.unflushed()?;
@@ -359,6 +365,15 @@ fn commit(shared: &Shared, engine: &mut PartitionEngine) -> Result<(), ProcessEr
     let m = &shared.metrics;
     m.commits.inc();
     m.timers_fired.inc_by(stats.timers_fired);
+    m.schedules_run.inc_by(stats.schedules_run);
+    for ((decision, reason), n) in stats.gate {
+        m.gate
+            .get_or_create(&GateLabel {
+                decision: decision.into(),
+                reason,
+            })
+            .inc_by(n);
+    }
     for (kind, n) in stats.outputs {
         m.outputs
             .get_or_create(&KindLabel { kind: kind.into() })
@@ -369,7 +384,13 @@ fn commit(shared: &Shared, engine: &mut PartitionEngine) -> Result<(), ProcessEr
             .get_or_create(&KindLabel { kind: kind.into() })
             .inc_by(n);
     }
-    flush(shared, engine, entries)
+    flush(shared, engine, entries)?;
+    // A reloaded pack takes over between batches, on committed state.
+    if !Arc::ptr_eq(engine.pack(), &shared.pack.current()) {
+        engine.set_pack(shared.pack.current());
+        tracing::info!(partition = engine.partition(), "rule pack reloaded");
+    }
+    Ok(())
 }
 
 /// Appends outbox entries in order, topic run by topic run, then forgets them.

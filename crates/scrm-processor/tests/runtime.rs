@@ -54,11 +54,12 @@ fn processor(
     clock: Arc<dyn scrm_processor::Clock>,
     exit_when_caught_up: bool,
     metrics: Metrics,
+    pack: scrm_rules::RulePack,
 ) -> Processor {
     Processor::new(
         log,
         store,
-        Arc::new(scrm_rules::rules::default_pack()),
+        Arc::new(pack),
         Arc::new(OutputEncoder::new(Codec::single_object(), Topics::new(""))),
         ProcessorOptions {
             time,
@@ -69,6 +70,13 @@ fn processor(
         clock,
         metrics,
     )
+}
+
+/// The default pack with only the rules about lost customers, so CRM commands come from them.
+fn lost_only() -> scrm_rules::RulePack {
+    let mut pack = scrm_rules::RulePack::default_pack();
+    pack.rules.retain(|r| r.id.starts_with("lost"));
+    pack
 }
 
 fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
@@ -111,6 +119,7 @@ fn an_idle_partition_fires_timers_on_the_wall_clock_in_live_mode() {
         Arc::new(clock.clone()),
         false,
         Metrics::default(),
+        lost_only(),
     );
     let stop = Arc::new(AtomicBool::new(false));
     let thread = {
@@ -157,6 +166,7 @@ fn event_time_mode_never_looks_at_the_clock() {
         Arc::new(clock),
         true,
         Metrics::default(),
+        scrm_rules::RulePack::default_pack(),
     )
     .run(&|| false)
     .unwrap();
@@ -193,6 +203,7 @@ fn a_new_instance_restores_every_partition_from_the_changelog() {
         Arc::new(SystemClock),
         true,
         Metrics::default(),
+        scrm_rules::RulePack::default_pack(),
     )
     .run(&|| false)
     .unwrap();
@@ -215,6 +226,7 @@ fn a_new_instance_restores_every_partition_from_the_changelog() {
         Arc::new(SystemClock),
         true,
         metrics.clone(),
+        scrm_rules::RulePack::default_pack(),
     )
     .run(&|| false)
     .unwrap();

@@ -68,9 +68,14 @@ pub enum Effect {
     PauseUntil(i64),
     Resume,
     SetSegment(Option<String>),
+    SetPriority(String),
+    /// A message to send; the policy gate decides whether, when and in which form.
     Trigger {
         message: Message,
-        not_before_ms: Option<i64>,
+        /// Notification type, for the spacing of the same type (the template or rule).
+        notification: String,
+        /// Marketing to send at the customer's best hour rather than now.
+        best_hour: bool,
     },
     Crm(CrmOp),
     Alert {
@@ -131,6 +136,10 @@ impl Effects {
 
     pub fn is_empty(&self) -> bool {
         self.effects.is_empty()
+    }
+
+    pub fn as_slice(&self) -> &[Effect] {
+        &self.effects
     }
 
     pub fn drain(&mut self) -> std::vec::Drain<'_, Effect> {

@@ -1,11 +1,15 @@
-//! The built-in part of every event's processing: folding it into the customer's state.
-//! Rules then read the folded state, so they share one definition of "last inbound",
-//! "inquiries this week" or "latest order".
+//! The built-in part of every event's processing: folding it into the customer's state and
+//! the partition's aggregates. Rules then read the folded state, so they share one
+//! definition of "last inbound", "inquiries this week" or "latest order".
+
+use std::collections::BTreeMap;
 
 use scrm_events::{Event, Payload};
-use scrm_state::{CustomerState, OrderSummary};
+use scrm_state::{CustomerState, OrderSummary, PartitionStats};
+use scrm_text::Analyzer;
 
-use crate::keywords::Keywords;
+use crate::event_kind::EventKind;
+use crate::rule::Business;
 
 /// Timer that deletes a customer's state when nothing happened for the retention period.
 pub const EXPIRE_TIMER: &str = "__expire";
@@ -13,17 +17,27 @@ pub const EXPIRE_TIMER: &str = "__expire";
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
 
+/// Intents the fold itself acts on.
+pub mod intents {
+    pub const OPT_OUT: &str = "opt_out";
+    pub const OPT_IN: &str = "opt_in";
+    pub const COMPLAINT: &str = "complaint";
+}
+
 /// Shapes of the state the fold keeps.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoldSettings {
     /// State of a customer with no event for this long is deleted (180 days).
     pub retention_ms: i64,
     /// Orders are remembered this long (90 days).
     pub order_horizon_ms: i64,
-    /// Width of the buckets of window counters (1 hour).
-    pub counter_bucket_ms: i64,
-    /// How far back window counters answer (35 days: a month plus a margin).
-    pub counter_horizon_ms: i64,
+    /// The window counters the rules read, with how far back each must answer. Only
+    /// these are kept, so a pack pays only for what it uses.
+    pub counters: BTreeMap<String, i64>,
+    /// Days of partition aggregates kept.
+    pub aggregate_days: i64,
+    /// CRM field recording opt-in ("true"/"false").
+    pub opt_in_field: String,
 }
 
 impl Default for FoldSettings {
@@ -31,13 +45,26 @@ impl Default for FoldSettings {
         Self {
             retention_ms: 180 * DAY,
             order_horizon_ms: 90 * DAY,
-            counter_bucket_ms: HOUR,
-            counter_horizon_ms: 35 * DAY,
+            counters: BTreeMap::new(),
+            aggregate_days: 8,
+            opt_in_field: "whatsapp_opt_in".to_owned(),
         }
     }
 }
 
-/// Counter names the fold maintains.
+impl FoldSettings {
+    /// Bucket width of a counter that must answer `horizon_ms` back: hours up to 35 days,
+    /// days beyond, so a counter holds at most about 840 buckets.
+    pub fn bucket_ms(horizon_ms: i64) -> i64 {
+        if horizon_ms <= 35 * DAY {
+            HOUR
+        } else {
+            DAY
+        }
+    }
+}
+
+/// Counter names the fold maintains (when a rule reads them).
 pub mod counters {
     /// Inbound messages.
     pub const INBOUND: &str = "inbound";
@@ -46,46 +73,45 @@ pub mod counters {
     /// Messages sent to the customer.
     pub const OUTBOUND: &str = "outbound";
 
-    /// Inbound messages mentioning a keyword id.
-    pub fn keyword(id: &str) -> String {
-        format!("kw:{id}")
+    /// Inbound messages with an intent.
+    pub fn intent(id: &str) -> String {
+        format!("intent:{id}")
     }
 }
 
-/// Marks the fold sets.
-pub mod marks {
-    pub const LAST_CLICK: &str = "last_click";
-    pub const LAST_PRODUCT_VIEW: &str = "last_product_view";
-    pub const LAST_CART: &str = "last_cart";
-    pub const LAST_QUIZ: &str = "last_quiz";
-    pub const LAST_STORE_VISIT: &str = "last_store_visit";
-    pub const LAST_ORDER: &str = "last_order";
-    pub const LAST_CRM_CHANGE: &str = "last_crm_change";
+/// Everything the fold needs besides the state.
+#[derive(Debug, Clone, Copy)]
+pub struct FoldCx<'a> {
+    pub settings: &'a FoldSettings,
+    pub analyzer: &'a Analyzer,
+    pub business: &'a Business,
 }
 
 fn count(state: &mut CustomerState, name: &str, at: i64, now: i64, s: &FoldSettings) {
-    state
-        .counter(name, s.counter_bucket_ms, s.counter_horizon_ms)
-        .add(at, 1, now);
+    if let Some(&horizon) = s.counters.get(name) {
+        state
+            .counter(name, FoldSettings::bucket_ms(horizon), horizon)
+            .add(at, 1, now);
+    }
 }
 
-fn mark_max(state: &mut CustomerState, name: &str, at: i64) {
-    let slot = state.marks.entry(name.to_owned()).or_insert(at);
-    *slot = (*slot).max(at);
+fn latest(slot: &mut Option<i64>, at: i64) {
+    *slot = Some(slot.map_or(at, |t| t.max(at)));
 }
 
 fn order_mut<'s>(state: &'s mut CustomerState, order_id: &str) -> Option<&'s mut OrderSummary> {
     state.orders.iter_mut().find(|o| o.order_id == order_id)
 }
 
-/// Folds `event` into `state`; `now_ms` is the partition's stream time.
+/// Folds `event` into `state` and `stats`; `now_ms` is the partition's stream time.
 pub fn fold(
     state: &mut CustomerState,
+    stats: &mut PartitionStats,
     event: &Event,
     now_ms: i64,
-    keywords: &Keywords,
-    s: &FoldSettings,
+    cx: &FoldCx<'_>,
 ) {
+    let s = cx.settings;
     let at = event.occurred_at_ms;
     state.last_event_ms = state.last_event_ms.max(at);
     state.first_seen_ms = state.first_seen_ms.min(at);
@@ -93,10 +119,19 @@ pub fn fold(
         EXPIRE_TIMER.to_owned(),
         state.last_event_ms + s.retention_ms,
     );
+    for kind in EventKind::of(event) {
+        let slot = state.marks.entry(kind.name().to_owned()).or_insert(at);
+        *slot = (*slot).max(at);
+        count(state, kind.name(), at, now_ms, s);
+    }
+    let day = cx.business.day(at);
 
     match &event.payload {
         Payload::Inbound(m) => {
-            state.last_inbound_ms = Some(state.last_inbound_ms.map_or(at, |t| t.max(at)));
+            latest(&mut state.last_inbound_ms, at);
+            if state.awaiting_reply_since_ms.is_none() {
+                state.awaiting_reply_since_ms = Some(at);
+            }
             if let Some(name) = &m.profile_name {
                 state.profile_name = Some(name.clone());
             }
@@ -108,47 +143,80 @@ pub fn fold(
             if let Some(id) = other.as_ref().filter(|id| **id != event.customer) {
                 state.linked_id = Some(id.clone());
             }
+            if let scrm_events::Content::Location {
+                latitude,
+                longitude,
+                ..
+            } = &m.content
+            {
+                state.location = Some((*latitude, *longitude));
+            }
             count(state, counters::INBOUND, at, now_ms, s);
             count(state, counters::INTERACTIONS, at, now_ms, s);
-            let found = m.text().map(|t| keywords.find(t)).unwrap_or_default();
-            for id in &found {
+            let analysis = m.text().map(|t| cx.analyzer.analyze(t)).unwrap_or_default();
+            for id in &analysis.intents {
                 *state.keywords.entry(id.clone()).or_insert(0) += 1;
-                count(state, &counters::keyword(id), at, now_ms, s);
+                count(state, &counters::intent(id), at, now_ms, s);
             }
-            state.last_inbound_keywords = found;
-            if m.text().is_some_and(|t| keywords.is_stop(t)) && state.opted_out_at_ms.is_none() {
+            let runs = std::mem::take(&mut state.consecutive);
+            state.consecutive = analysis
+                .intents
+                .iter()
+                .map(|id| (id.clone(), runs.get(id).copied().unwrap_or(0) + 1))
+                .collect();
+            if let Some(score) = analysis.sentiment {
+                state.sentiment = Some(score);
+            }
+            if let Some(lang) = &analysis.language {
+                state.language = Some(template_language(lang, &state.customer));
+            } else if state.language.is_none() {
+                state.language = region_language(&state.customer);
+            }
+            if analysis.intents.contains(intents::OPT_OUT) {
                 state.opted_out_at_ms = Some(at);
+                state.opted_in_at_ms = None;
+            } else if analysis.intents.contains(intents::OPT_IN) {
+                state.opted_in_at_ms = Some(at);
+                state.opted_out_at_ms = None;
             }
+            let today = stats.day_mut(day, s.aggregate_days);
+            today.inbound += 1;
+            if analysis.intents.contains(intents::COMPLAINT) {
+                today.complaints += 1;
+            }
+            state.last_inbound_keywords = analysis.intents;
         }
         Payload::Outbound(m) => {
-            state.last_outbound_ms = Some(state.last_outbound_ms.map_or(at, |t| t.max(at)));
+            latest(&mut state.last_outbound_ms, at);
             count(state, counters::OUTBOUND, at, now_ms, s);
             if m.sent_by == scrm_events::Sender::Agent {
-                state.last_agent_ms = Some(state.last_agent_ms.map_or(at, |t| t.max(at)));
+                latest(&mut state.last_agent_ms, at);
+                latest(&mut state.handoff_ms, at);
+                if let (Some(since), Some(agent)) = (state.awaiting_reply_since_ms, &m.agent_id) {
+                    stats
+                        .day_mut(day, s.aggregate_days)
+                        .record_response(agent, (at - since) / 1000);
+                }
             }
+            state.awaiting_reply_since_ms = None;
         }
         Payload::Status(_) => {}
-        Payload::Handoff(h) => {
-            if h.direction == scrm_events::HandoffDirection::ToAgent {
-                state.last_agent_ms = Some(state.last_agent_ms.map_or(at, |t| t.max(at)));
+        Payload::Handoff(h) => match h.direction {
+            scrm_events::HandoffDirection::ToAgent => {
+                latest(&mut state.last_agent_ms, at);
+                latest(&mut state.handoff_ms, at);
             }
-        }
-        Payload::LinkClick(_) => {
-            mark_max(state, marks::LAST_CLICK, at);
-            count(state, counters::INTERACTIONS, at, now_ms, s);
-        }
-        Payload::ProductView(_) => {
-            mark_max(state, marks::LAST_PRODUCT_VIEW, at);
-            count(state, counters::INTERACTIONS, at, now_ms, s);
-        }
-        Payload::AddToCart(_) => {
-            mark_max(state, marks::LAST_CART, at);
-            count(state, counters::INTERACTIONS, at, now_ms, s);
-        }
-        Payload::QuizAnswer(_) => mark_max(state, marks::LAST_QUIZ, at),
-        Payload::StoreVisit(_) => mark_max(state, marks::LAST_STORE_VISIT, at),
+            scrm_events::HandoffDirection::ToAutomation => {
+                latest(&mut state.resumed_ms, at);
+                state.paused_until_ms = None;
+            }
+        },
+        Payload::LinkClick(_)
+        | Payload::ProductView(_)
+        | Payload::AddToCart(_)
+        | Payload::QuizAnswer(_) => count(state, counters::INTERACTIONS, at, now_ms, s),
+        Payload::StoreVisit(_) => {}
         Payload::OrderPlaced(o) => {
-            mark_max(state, marks::LAST_ORDER, at);
             if order_mut(state, &o.order_id).is_none() {
                 state.orders.push(OrderSummary {
                     order_id: o.order_id.clone(),
@@ -176,10 +244,67 @@ pub fn fold(
         }
         Payload::OrderDelivered(o) => set_status(state, &o.order_id, "delivered", at),
         Payload::OrderReturned(o) => set_status(state, &o.order_id, "returned", at),
-        Payload::CrmFieldsChanged(_) => mark_max(state, marks::LAST_CRM_CHANGE, at),
+        Payload::CrmFieldsChanged(c) => {
+            match c.field(&s.opt_in_field) {
+                Some(Some(v)) if is_true(v) => {
+                    state.opted_in_at_ms = Some(at);
+                    state.opted_out_at_ms = None;
+                }
+                Some(Some(v)) if is_false(v) => {
+                    state.opted_in_at_ms = None;
+                    state.opted_out_at_ms = Some(at);
+                }
+                _ => {}
+            }
+            if let Some(Some(zone)) = c.field("time_zone") {
+                if scrm_locale::parse_zone(zone).is_ok() {
+                    state.time_zone = Some(zone.to_owned());
+                }
+            }
+            if let Some(Some(lang)) = c.field("language") {
+                state.language = Some(lang.to_owned());
+            }
+        }
     }
     let oldest = now_ms - s.order_horizon_ms;
     state.orders.retain(|o| o.placed_ms >= oldest);
+}
+
+fn is_true(v: &str) -> bool {
+    matches!(
+        v.trim().to_lowercase().as_str(),
+        "true" | "yes" | "1" | "opted_in"
+    )
+}
+
+fn is_false(v: &str) -> bool {
+    matches!(
+        v.trim().to_lowercase().as_str(),
+        "false" | "no" | "0" | "opted_out"
+    )
+}
+
+fn region_of(customer: &str) -> Option<String> {
+    let key = scrm_identity::parse_key(customer).ok()?;
+    Some(key.region()?.as_str().to_owned())
+}
+
+/// The usual language of the customer's number's region (zh_HK for +852).
+pub(crate) fn region_language(customer: &str) -> Option<String> {
+    region_of(customer).map(|r| scrm_locale::language_of_region(&r).to_owned())
+}
+
+/// The WhatsApp template language for a detected language: the regional variant of the
+/// customer's number when it speaks that language (zh_HK for a Hong Kong number), else a
+/// common one (zh_TW, pt_BR).
+fn template_language(detected: &str, customer: &str) -> String {
+    let regional = region_language(customer);
+    match (detected, regional.as_deref()) {
+        (d, Some(r)) if r.split('_').next() == Some(d) => r.to_owned(),
+        ("zh", _) => "zh_TW".to_owned(),
+        ("pt", _) => "pt_BR".to_owned(),
+        (d, _) => d.to_owned(),
+    }
 }
 
 /// Statuses only move forward, whatever order the updates arrive in.

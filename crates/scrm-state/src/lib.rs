@@ -15,6 +15,7 @@
 pub mod keys;
 mod memory;
 pub mod model;
+mod model_v1;
 mod rocks;
 pub mod store;
 pub mod window;
@@ -22,7 +23,8 @@ pub mod window;
 pub use keys::{KeyError, Table, TimerKey};
 pub use memory::MemoryStore;
 pub use model::{
-    CustomerState, DecodeError, OrderSummary, OutboxEntry, PartitionMeta, STATE_VERSION,
+    CustomerState, DayStats, DecodeError, OrderSummary, OutboxEntry, PartitionMeta, PartitionStats,
+    PolicySend, PolicyState, TierUsage, STATE_VERSION,
 };
 pub use rocks::{RocksOptions, RocksStore};
 pub use store::{Batch, StateStore, StoreError};

@@ -1,10 +1,15 @@
 //! What the processor keeps, and its versioned encoding.
 //!
-//! Every stored value starts with a version byte. Version 1 is `postcard` of the structs
-//! below. A release that changes a struct bumps [`STATE_VERSION`], keeps the old struct as
-//! `…V1` and converts on read, so state written by an earlier release (local RocksDB or the
-//! changelog topic) stays readable; a value from a newer release is refused with a clear
-//! error rather than misread. The `version_1_*` tests pin the encoding with golden bytes.
+//! Every stored value starts with a version byte, then `postcard` of the structs below. A
+//! release that changes a struct bumps [`STATE_VERSION`], keeps the old structs (see
+//! [`crate::model_v1`]) and converts on read, so state written by an earlier release (local
+//! RocksDB or the changelog topic) stays readable; a value from a newer release is refused
+//! with a clear error rather than misread. The `version_*` tests pin each encoding with
+//! golden bytes.
+//!
+//! Version 2 added the policy gate's memory ([`PolicyState`]), consent, sentiment, runs of
+//! intents, the customer's location and time zone, and per partition the schedules and the
+//! aggregates of agents and complaints ([`PartitionStats`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,7 +19,7 @@ use thiserror::Error;
 use crate::window::WindowCounter;
 
 /// The version this release writes.
-pub const STATE_VERSION: u8 = 1;
+pub const STATE_VERSION: u8 = 2;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum DecodeError {
@@ -35,10 +40,18 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let (&version, body) = bytes.split_first().ok_or(DecodeError::Empty)?;
+fn body<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    postcard::from_bytes(body).map_err(|e| DecodeError::Corrupt(e.to_string()))
+}
+
+/// Decodes the current version, or version 1 through `V1` and its conversion.
+fn decode<T: DeserializeOwned, V1: DeserializeOwned + Into<T>>(
+    bytes: &[u8],
+) -> Result<T, DecodeError> {
+    let (&version, rest) = bytes.split_first().ok_or(DecodeError::Empty)?;
     match version {
-        1 => postcard::from_bytes(body).map_err(|e| DecodeError::Corrupt(e.to_string())),
+        STATE_VERSION => body(rest),
+        1 => body::<V1>(rest).map(Into::into),
         v if v > STATE_VERSION => Err(DecodeError::TooNew { found: v }),
         v => Err(DecodeError::Unknown { found: v }),
     }
@@ -66,20 +79,78 @@ pub struct CustomerState {
     pub last_agent_ms: Option<i64>,
     /// Automations are paused until then (hand-off to a human).
     pub paused_until_ms: Option<i64>,
+    /// When the customer opted in to messages from the business (consent); cleared by an
+    /// opt-out.
+    pub opted_in_at_ms: Option<i64>,
+    /// IANA time zone when known (from the CRM); otherwise derived from the number.
+    pub time_zone: Option<String>,
+    /// Heuristic sentiment of the latest inbound message that carried any, in [0, 1].
+    pub sentiment: Option<f32>,
+    /// Where the customer last shared a location (latitude, longitude).
+    pub location: Option<(f64, f64)>,
+    /// The earliest inbound message not yet answered by the business.
+    pub awaiting_reply_since_ms: Option<i64>,
+    /// The last time a human stepped in or was asked for (hand-off).
+    pub handoff_ms: Option<i64>,
+    /// The last time the conversation was handed back to automation.
+    pub resumed_ms: Option<i64>,
     /// Sliding-window counters by name (`inbound`, `product_inquiry`, …).
     pub counters: BTreeMap<String, WindowCounter>,
     /// Keyword mentions by keyword id (`discount`, `too_expensive`, …).
     pub keywords: BTreeMap<String, u32>,
-    /// Keyword ids of the latest inbound message, for "two messages in a row" rules.
+    /// Intent ids of the latest inbound message.
     pub last_inbound_keywords: BTreeSet<String>,
+    /// For each intent, in how many inbound messages in a row (up to the latest) it was
+    /// found; intents absent from the latest message are not listed.
+    pub consecutive: BTreeMap<String, u32>,
     /// Orders of the last 90 days, oldest first.
     pub orders: Vec<OrderSummary>,
     pub segment: Option<String>,
+    /// CRM priority scrm set (high, normal, low).
+    pub priority: Option<String>,
     pub tags: BTreeSet<String>,
     /// Pending timers: name → due time (event time, ms).
     pub timers: BTreeMap<String, i64>,
     /// Named moments rules remember (last firing of a rule, …).
     pub marks: BTreeMap<String, i64>,
+    /// What the policy gate let through, for its limits.
+    pub policy: PolicyState,
+}
+
+/// The messages the policy gate let through (sent or scheduled), newest last, kept for the
+/// longest window a limit looks at (a month) and at most [`PolicyState::MAX_SENDS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyState {
+    pub sends: Vec<PolicySend>,
+    /// The business's local day on which this customer last counted against the daily
+    /// limit of unique customers.
+    pub tier_day: Option<i64>,
+}
+
+impl PolicyState {
+    pub const MAX_SENDS: usize = 256;
+
+    /// Remembers a send and forgets those older than `keep_after_ms`.
+    pub fn record(&mut self, send: PolicySend, keep_after_ms: i64) {
+        self.sends.retain(|s| s.at_ms > keep_after_ms);
+        let at = self.sends.partition_point(|s| s.at_ms <= send.at_ms);
+        self.sends.insert(at, send);
+        if self.sends.len() > Self::MAX_SENDS {
+            self.sends.remove(0);
+        }
+    }
+}
+
+/// One message the gate let through.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySend {
+    /// When it is sent (now, or the time it was deferred to).
+    pub at_ms: i64,
+    /// Template name; `None` for free-form text.
+    pub template: Option<String>,
+    pub marketing: bool,
+    /// Notification type for the spacing rule.
+    pub notification: String,
 }
 
 impl CustomerState {
@@ -97,7 +168,7 @@ impl CustomerState {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode(bytes)
+        decode::<Self, crate::model_v1::CustomerStateV1>(bytes)
     }
 
     /// The counter `name`, created with the given shape when new.
@@ -143,6 +214,71 @@ pub struct PartitionMeta {
     /// The changelog offset after the last changelog record this instance wrote or
     /// restored; tells on reassignment whether another instance moved on meanwhile.
     pub changelog_next: Option<u64>,
+    /// Next run of each scheduled rule, by rule id (UTC ms).
+    pub schedules: BTreeMap<String, i64>,
+    /// Aggregates over the partition's customers.
+    pub stats: PartitionStats,
+}
+
+/// What rules about the business as a whole read: per local day of the business, inbound
+/// messages, complaints and agents' response times; and the daily count of unique
+/// customers messaged outside the service window. A partition sees its own customers only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionStats {
+    pub days: BTreeMap<i64, DayStats>,
+    pub tier: TierUsage,
+}
+
+impl PartitionStats {
+    /// The aggregates of local day `day`, created when new; days older than `keep_days`
+    /// before it are dropped.
+    pub fn day_mut(&mut self, day: i64, keep_days: i64) -> &mut DayStats {
+        let oldest = day - keep_days;
+        self.days.retain(|d, _| *d >= oldest);
+        self.days.entry(day).or_default()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayStats {
+    pub inbound: u32,
+    pub complaints: u32,
+    /// Agent id → histogram of response times: bucket (seconds / 10) → replies.
+    pub agent_responses: BTreeMap<String, BTreeMap<u32, u32>>,
+}
+
+/// Width of the agent response-time buckets.
+pub const RESPONSE_BUCKET_S: u32 = 10;
+
+impl DayStats {
+    pub fn record_response(&mut self, agent: &str, seconds: i64) {
+        let bucket = u32::try_from(seconds.max(0) / i64::from(RESPONSE_BUCKET_S))
+            .unwrap_or(u32::MAX)
+            .min(24 * 360);
+        *self
+            .agent_responses
+            .entry(agent.to_owned())
+            .or_default()
+            .entry(bucket)
+            .or_insert(0) += 1;
+    }
+}
+
+/// Unique customers messaged outside the service window, by the business's local day
+/// (the last week is kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierUsage {
+    pub used: BTreeMap<i64, u64>,
+    /// Days on which the warning near the limit was raised.
+    pub warned: BTreeSet<i64>,
+}
+
+impl TierUsage {
+    /// Forgets days more than a week before `day`.
+    pub fn prune(&mut self, day: i64) {
+        self.used.retain(|d, _| *d > day - 7);
+        self.warned.retain(|d| *d > day - 7);
+    }
 }
 
 impl PartitionMeta {
@@ -151,7 +287,7 @@ impl PartitionMeta {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode(bytes)
+        decode::<Self, crate::model_v1::PartitionMetaV1>(bytes)
     }
 }
 
@@ -172,7 +308,7 @@ impl OutboxEntry {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode(bytes)
+        decode::<Self, Self>(bytes)
     }
 }
 
@@ -209,7 +345,8 @@ mod tests {
         ));
     }
 
-    /// Version 1 is frozen: these bytes must stay readable by every later release.
+    /// Version 1 is frozen: these bytes, written by the first release, must stay readable
+    /// by every later release.
     #[test]
     fn version_1_golden_bytes_stay_readable() {
         let meta = PartitionMeta {
@@ -217,12 +354,42 @@ mod tests {
             stream_time_ms: Some(1_700_000_000_000),
             outbox_next: 7,
             changelog_next: Some(42),
+            ..PartitionMeta::default()
         };
         let golden: Vec<u8> = vec![
             1, 1, 20, 115, 99, 114, 109, 46, 99, 111, 110, 118, 101, 114, 115, 97, 116, 105, 111,
             110, 46, 118, 49, 172, 2, 1, 128, 160, 171, 254, 249, 98, 7, 1, 42,
         ];
-        assert_eq!(meta.encode(), golden);
+        assert_eq!(PartitionMeta::decode(&golden).unwrap(), meta);
+
+        // A customer of the first release: "+1", first seen and last event at 5, tag "x".
+        let golden: Vec<u8> = vec![
+            1, 2, 43, 49, 10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 120, 0, 0,
+        ];
+        let state = CustomerState::decode(&golden).unwrap();
+        assert_eq!(state.customer, "+1");
+        assert_eq!((state.first_seen_ms, state.last_event_ms), (5, 5));
+        assert!(state.tags.contains("x"));
+        assert_eq!(state.policy, PolicyState::default());
+    }
+
+    /// Version 2 is frozen once released: these bytes must stay readable.
+    #[test]
+    fn version_2_golden_bytes_stay_readable() {
+        let mut meta = PartitionMeta {
+            next_offsets: [("t".to_owned(), 3u64)].into(),
+            stream_time_ms: Some(10),
+            ..PartitionMeta::default()
+        };
+        meta.schedules.insert("s".into(), 20);
+        meta.stats.day_mut(1, 7).record_response("a", 25);
+        meta.stats.tier.used.insert(1, 2);
+        meta.stats.tier.warned.insert(1);
+        let golden: Vec<u8> = vec![
+            2, 1, 1, 116, 3, 1, 20, 0, 0, 1, 1, 115, 40, 1, 2, 0, 0, 1, 1, 97, 1, 2, 1, 1, 2, 2, 1,
+            2,
+        ];
+        assert_eq!(meta.encode(), golden, "{:?}", meta.encode());
         assert_eq!(PartitionMeta::decode(&golden).unwrap(), meta);
     }
 }

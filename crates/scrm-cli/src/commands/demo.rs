@@ -311,7 +311,7 @@ impl Progress {
 /// what it made of it.
 fn run_processor(ctx: &Context, log: std::sync::Arc<dyn EventLog>) -> anyhow::Result<()> {
     println!("\nprocessing: state per customer, timers, rules, outputs (event time) …");
-    let built = super::process::build(ctx, log, true, true)?;
+    let built = super::process::build(ctx, log, true, true, None)?;
     let started = Instant::now();
     built.processor.run(&|| false)?;
     let elapsed = started.elapsed().as_secs_f64();

@@ -4,6 +4,7 @@ mod customer;
 mod demo;
 mod process;
 mod produce;
+mod rules;
 mod tail;
 mod topics;
 
@@ -13,6 +14,10 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Checking a rule pack needs no configuration, log or store.
+    if let Command::Rules { action } = cli.command {
+        return rules::run(action);
+    }
     let ctx = Context::new(&cli.global)?;
     match cli.command {
         Command::Topics { action } => topics::run(&ctx, action),
@@ -22,5 +27,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Process(args) => process::run(&ctx, args, false),
         Command::Serve(args) => process::run(&ctx, args, true),
         Command::Customer(args) => customer::run(&ctx, args),
+        Command::Rules { .. } => unreachable!("handled above"),
     }
 }

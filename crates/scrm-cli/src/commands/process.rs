@@ -38,9 +38,11 @@ pub(crate) fn build(
     log: Arc<dyn EventLog>,
     event_time: bool,
     exit_when_caught_up: bool,
+    rules: Option<&std::path::Path>,
 ) -> anyhow::Result<Built> {
-    ctx.ensure_topics(log.as_ref(), &TopicKind::ALL)?;
     let cfg = &ctx.config.processor;
+    let pack = super::rules::load(rules, cfg.rule_pack.as_deref())?;
+    ctx.ensure_topics(log.as_ref(), &TopicKind::ALL)?;
     let dir = state_dir(ctx);
     let store: Arc<dyn StateStore> = Arc::new(
         RocksStore::open(
@@ -78,7 +80,7 @@ pub(crate) fn build(
     let processor = Processor::new(
         log,
         store.clone(),
-        Arc::new(scrm_rules::rules::default_pack()),
+        Arc::new(pack),
         Arc::new(out),
         options,
         Arc::new(SystemClock),
@@ -99,7 +101,13 @@ pub(crate) fn run(ctx: &Context, args: ProcessArgs, _serve: bool) -> anyhow::Res
         store,
         registry,
         ..
-    } = build(ctx, log, args.event_time, args.exit_when_caught_up)?;
+    } = build(
+        ctx,
+        log,
+        args.event_time,
+        args.exit_when_caught_up,
+        args.rules.as_deref(),
+    )?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -134,6 +142,15 @@ pub(crate) fn run(ctx: &Context, args: ProcessArgs, _serve: bool) -> anyhow::Res
         Some(runtime.spawn(scrm_http::serve(listener, state.router(), shutdown.clone())))
     };
 
+    let pack_path = args
+        .rules
+        .clone()
+        .or(ctx.config.processor.rule_pack.clone());
+    runtime.spawn(reload_on_hangup(
+        processor.handle(),
+        pack_path,
+        shutdown.clone(),
+    ));
     let component = health.component("processor");
     let handle = processor.handle();
     let ready_watch = {
@@ -174,4 +191,41 @@ async fn stop_on_signal(shutdown: CancellationToken) {
     }
     eprintln!("scrm: stopping: draining in-flight work");
     shutdown.cancel();
+}
+
+/// Reloads the rule pack on SIGHUP. A pack that does not load is reported and the running
+/// one stays in force.
+async fn reload_on_hangup(
+    handle: scrm_processor::ProcessorHandle,
+    path: Option<std::path::PathBuf>,
+    shutdown: CancellationToken,
+) {
+    let mut hangup = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen for SIGHUP; the rule pack cannot be reloaded");
+            return;
+        }
+    };
+    loop {
+        tokio::select! {
+            _ = hangup.recv() => {}
+            _ = shutdown.cancelled() => return,
+        }
+        let Some(path) = &path else {
+            eprintln!("scrm: SIGHUP: running the built-in default pack; nothing to reload");
+            continue;
+        };
+        match scrm_rules::RulePack::load(path) {
+            Ok(pack) => {
+                eprintln!(
+                    "scrm: SIGHUP: rule pack {} reloaded ({} rules); partitions switch after their next commit",
+                    path.display(),
+                    pack.rules.len()
+                );
+                handle.reload(Arc::new(pack));
+            }
+            Err(e) => eprintln!("scrm: SIGHUP: {e}\nscrm: the rule pack was not reloaded; the running one stays in force"),
+        }
+    }
 }
