@@ -18,7 +18,7 @@ use std::sync::Arc;
 use scrm_events::{Event, InputTopic};
 use scrm_log::StoredRecord;
 use scrm_rules::policy::{tier_share, Decision, Gate, Request};
-use scrm_rules::{fold, Effect, Effects, FoldCx, RulePack, Scope, EXPIRE_TIMER};
+use scrm_rules::{fold, Effect, Effects, EventKind, FoldCx, RulePack, Scope, EXPIRE_TIMER};
 use scrm_schema::{KnownSchema, TopicKind};
 use scrm_state::keys::{self, Table, TimerKey};
 use scrm_state::store::Scan;
@@ -308,10 +308,11 @@ impl PartitionEngine {
         };
         fold(&mut state, &mut self.meta.stats, event, now, &cx);
         let in_reply = matches!(event.payload, scrm_events::Payload::Inbound(_));
+        let kinds = EventKind::of(event);
         let mut outputs = Vec::new();
         for rule in &pack.rules {
             let mut effects = Effects::new();
-            rule.on_event(event, &state, &pack.business, &mut effects);
+            rule.on_event(event, &kinds, &state, &pack.business, &mut effects);
             let ecx = EffectCx {
                 rule: &rule.id,
                 at_ms: event.occurred_at_ms,

@@ -111,19 +111,29 @@ impl Rule {
         })
     }
 
-    fn fire(&self, state: &CustomerState, now_ms: i64, business: &Business, out: &mut Effects) {
-        let cx = RenderCx {
-            state: Some(state),
+    /// What the rule's texts are filled from at `now_ms`: the business's language and no
+    /// customer, agent or rate until the caller sets them.
+    fn render_cx<'a>(&'a self, now_ms: i64, business: &'a Business) -> RenderCx<'a> {
+        RenderCx {
+            state: None,
             now_ms,
-            language: state
-                .language
-                .as_deref()
-                .unwrap_or(&business.default_language),
+            language: &business.default_language,
             stores: &business.stores,
             rule: &self.id,
             code_seed: now_ms,
             agent: None,
             complaint_rate: None,
+        }
+    }
+
+    fn fire(&self, state: &CustomerState, now_ms: i64, business: &Business, out: &mut Effects) {
+        let cx = RenderCx {
+            state: Some(state),
+            language: state
+                .language
+                .as_deref()
+                .unwrap_or(&business.default_language),
+            ..self.render_cx(now_ms, business)
         };
         for action in &self.then {
             action.effects(&cx, &business.default_language, out);
@@ -133,14 +143,15 @@ impl Rule {
 
     /// Runs the rule for `event`, already folded into `state`. Its conditions are judged
     /// at the event's time.
+    /// `kinds` are the event's kinds ([`EventKind::of`]), worked out once for all rules.
     pub fn on_event(
         &self,
         event: &Event,
+        kinds: &[EventKind],
         state: &CustomerState,
         business: &Business,
         out: &mut Effects,
     ) {
-        let kinds = EventKind::of(event);
         let at = event.occurred_at_ms;
         match &self.kind {
             RuleKind::OnEvent { on } => {
@@ -219,14 +230,8 @@ impl Rule {
                 .all(|c| c.holds_for_agent(stats, &agent, today))
             {
                 let cx = RenderCx {
-                    state: None,
-                    now_ms: due_ms,
-                    language: &business.default_language,
-                    stores: &business.stores,
-                    rule: &self.id,
-                    code_seed: due_ms,
                     agent: Some((&agent, stats, today, days)),
-                    complaint_rate: None,
+                    ..self.render_cx(due_ms, business)
                 };
                 let mut out = Effects::new();
                 for action in &self.then {
@@ -252,14 +257,8 @@ impl Rule {
         }
         let rate = stats.days.get(&(today - 1)).map(complaint_rate);
         let cx = RenderCx {
-            state: None,
-            now_ms: due_ms,
-            language: &business.default_language,
-            stores: &business.stores,
-            rule: &self.id,
-            code_seed: due_ms,
-            agent: None,
             complaint_rate: rate,
+            ..self.render_cx(due_ms, business)
         };
         for action in &self.then {
             action.effects(&cx, &business.default_language, out);
