@@ -214,7 +214,7 @@ impl Condition {
             Condition::Priority(p) => state.priority.as_deref() == Some(p),
             Condition::SentimentBelow(x) => state.sentiment.is_some_and(|s| s < *x),
             Condition::SentimentAbove(x) => state.sentiment.is_some_and(|s| s > *x),
-            Condition::HasOrder(want) => !state.orders.is_empty() == *want,
+            Condition::HasOrder(want) => state.orders.is_empty() != *want,
             Condition::OrderStatus(statuses) => state
                 .latest_order()
                 .is_some_and(|o| statuses.contains(&o.status)),
