@@ -17,7 +17,7 @@ use crate::cli::Global;
 pub(crate) struct Context {
     pub(crate) config: Config,
     pub(crate) region: Region,
-    pub(crate) codec: Codec,
+    pub(crate) codec: std::sync::Arc<Codec>,
 }
 
 /// Whether a command only reads (and may then share an embedded log with a running scrm).
@@ -67,7 +67,7 @@ impl Context {
             .default_region
             .parse()
             .map_err(|e| anyhow::anyhow!("identity.default_region: {e}"))?;
-        let codec = make_codec(&config)?;
+        let codec = std::sync::Arc::new(make_codec(&config)?);
         Ok(Self {
             config,
             region,

@@ -4,7 +4,6 @@
 mod cli;
 mod commands;
 mod context;
-mod ingest;
 mod timearg;
 
 use clap::Parser;

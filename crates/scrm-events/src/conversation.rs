@@ -1,10 +1,14 @@
 //! `scrm.conversation.v1` (`conversation_event.avsc`): WhatsApp messages in and out,
-//! delivery statuses and agent hand-offs.
+//! delivery statuses, agent hand-offs, what the sender did not send, stored media and the
+//! business's messaging limit.
 
 use serde::{Deserialize, Serialize};
 
 use crate::content::Content;
-use crate::decode::{avro_enum, enumeration, int, string, Decoded, Fields, RecordUnion};
+use crate::decode::{
+    array, avro_enum, boolean, enumeration, int, long, string, timestamp, Decoded, Fields,
+    RecordUnion,
+};
 use crate::event::Payload;
 
 avro_enum! {
@@ -43,6 +47,15 @@ avro_enum! {
         Delivered = "DELIVERED",
         Read = "READ",
         Failed = "FAILED",
+    }
+}
+
+avro_enum! {
+    /// Why the sender did not send a trigger (`NotSentOutcome`).
+    NotSentOutcome = "NotSentOutcome" {
+        Skipped = "SKIPPED",
+        Failed = "FAILED",
+        RetryLater = "RETRY_LATER",
     }
 }
 
@@ -120,6 +133,22 @@ pub struct DeliveryStatus {
     pub pricing_category: Option<String>,
     /// conversation.id of the billing conversation.
     pub conversation_id: Option<String>,
+    /// The automation trigger of the message (biz_opaque_callback_data), when known.
+    pub trigger_id: Option<String>,
+}
+
+impl DeliveryState {
+    /// Precedence of the monotonic status machine: a status only replaces a lower one.
+    /// `Failed` is terminal and outranks everything; `Read` implies delivery, so it
+    /// outranks `Delivered` whatever order the updates arrive in.
+    pub fn rank(self) -> u8 {
+        match self {
+            DeliveryState::Sent => 1,
+            DeliveryState::Delivered => 2,
+            DeliveryState::Read => 3,
+            DeliveryState::Failed => 4,
+        }
+    }
 }
 
 /// The conversation moved between the automation and a human agent (`AgentHandoff`).
@@ -133,6 +162,63 @@ pub struct AgentHandoff {
     pub reason: Option<String>,
 }
 
+/// The sender did not send an automation trigger (`MessageNotSent`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageNotSent {
+    /// The automation trigger.
+    pub trigger_id: String,
+    /// Rule of the rule pack that fired.
+    pub rule_id: String,
+    /// The template it would have sent; `None` for free-form text.
+    pub template_name: Option<String>,
+    /// Skipped by the gate, failed for good, or to be retried.
+    pub outcome: NotSentOutcome,
+    /// Gate reasons or the error class.
+    pub reasons: Vec<String>,
+    /// The Cloud API error code, when the API answered one.
+    pub error_code: Option<i32>,
+    /// The Cloud API error message.
+    pub error_title: Option<String>,
+    /// When it is tried again, for `RetryLater`.
+    pub retry_at_ms: Option<i64>,
+}
+
+/// scrm keeps a copy of an inbound message's media (`MediaStored`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaStored {
+    /// The inbound message that carried the media.
+    pub wamid: String,
+    /// Graph API media id.
+    pub media_id: String,
+    /// Where scrm keeps its copy.
+    pub stored_url: String,
+    /// MIME type of the stored copy.
+    pub mime_type: String,
+    /// Size of the stored copy.
+    pub size_bytes: i64,
+    /// SHA-256 of the stored copy, hex.
+    pub sha256: String,
+    /// Whether the image was re-encoded to fit 5 MB.
+    pub reencoded: bool,
+}
+
+/// Meta changed the business's messaging limit (`BusinessCapabilityUpdate`). Business-wide:
+/// one copy goes to every partition under [`BUSINESS_KEY`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessCapabilityUpdate {
+    /// WhatsApp Business Account id.
+    pub waba_id: String,
+    /// Unique customers per 24 h outside the service window; `None` when unlimited.
+    pub max_daily_conversations: Option<i64>,
+    /// Phone numbers the account may register.
+    pub max_phone_numbers_per_waba: Option<i32>,
+    /// Phone numbers the business portfolio may register.
+    pub max_phone_numbers_per_business: Option<i32>,
+}
+
+/// The customer key of business-wide events. No E.164 number or BSUID starts with `@`.
+pub const BUSINESS_KEY: &str = "@business";
+
 /// The branches of `ConversationEvent.payload`, in the order of the current schema.
 pub(crate) static UNION: RecordUnion = RecordUnion {
     names: &[
@@ -140,6 +226,9 @@ pub(crate) static UNION: RecordUnion = RecordUnion {
         "OutboundMessage",
         "DeliveryStatus",
         "AgentHandoff",
+        "MessageNotSent",
+        "MediaStored",
+        "BusinessCapabilityUpdate",
     ],
     fields: &[
         &[
@@ -169,8 +258,34 @@ pub(crate) static UNION: RecordUnion = RecordUnion {
             "error_title",
             "pricing_category",
             "conversation_id",
+            "trigger_id",
         ],
         &["direction", "agent_id", "reason"],
+        &[
+            "trigger_id",
+            "rule_id",
+            "template_name",
+            "outcome",
+            "reasons",
+            "error_code",
+            "error_title",
+            "retry_at",
+        ],
+        &[
+            "wamid",
+            "media_id",
+            "stored_url",
+            "mime_type",
+            "size_bytes",
+            "sha256",
+            "reencoded",
+        ],
+        &[
+            "waba_id",
+            "max_daily_conversations",
+            "max_phone_numbers_per_waba",
+            "max_phone_numbers_per_business",
+        ],
     ],
 };
 
@@ -181,7 +296,10 @@ pub(crate) fn payload(value: &apache_avro::types::Value) -> Decoded<Payload> {
             0 => Payload::Inbound(inbound(&mut r)?),
             1 => Payload::Outbound(outbound(&mut r)?),
             2 => Payload::Status(status(&mut r)?),
-            _ => Payload::Handoff(handoff(&mut r)?),
+            3 => Payload::Handoff(handoff(&mut r)?),
+            4 => Payload::NotSent(not_sent(&mut r)?),
+            5 => Payload::MediaStored(media_stored(&mut r)?),
+            _ => Payload::Capability(capability(&mut r)?),
         })
     })
 }
@@ -220,6 +338,7 @@ fn status(r: &mut Fields<'_>) -> Decoded<DeliveryStatus> {
         error_title: r.opt("error_title", string)?,
         pricing_category: r.opt("pricing_category", string)?,
         conversation_id: r.opt("conversation_id", string)?,
+        trigger_id: r.opt("trigger_id", string)?,
     })
 }
 
@@ -228,5 +347,39 @@ fn handoff(r: &mut Fields<'_>) -> Decoded<AgentHandoff> {
         direction: r.get("direction", enumeration)?,
         agent_id: r.opt("agent_id", string)?,
         reason: r.opt("reason", string)?,
+    })
+}
+
+fn not_sent(r: &mut Fields<'_>) -> Decoded<MessageNotSent> {
+    Ok(MessageNotSent {
+        trigger_id: r.get("trigger_id", string)?,
+        rule_id: r.get("rule_id", string)?,
+        template_name: r.opt("template_name", string)?,
+        outcome: r.get("outcome", enumeration)?,
+        reasons: r.get("reasons", |v| array(v, string))?,
+        error_code: r.opt("error_code", int)?,
+        error_title: r.opt("error_title", string)?,
+        retry_at_ms: r.opt("retry_at", timestamp)?,
+    })
+}
+
+fn media_stored(r: &mut Fields<'_>) -> Decoded<MediaStored> {
+    Ok(MediaStored {
+        wamid: r.get("wamid", string)?,
+        media_id: r.get("media_id", string)?,
+        stored_url: r.get("stored_url", string)?,
+        mime_type: r.get("mime_type", string)?,
+        size_bytes: r.get("size_bytes", long)?,
+        sha256: r.get("sha256", string)?,
+        reencoded: r.get("reencoded", boolean)?,
+    })
+}
+
+fn capability(r: &mut Fields<'_>) -> Decoded<BusinessCapabilityUpdate> {
+    Ok(BusinessCapabilityUpdate {
+        waba_id: r.get("waba_id", string)?,
+        max_daily_conversations: r.opt("max_daily_conversations", long)?,
+        max_phone_numbers_per_waba: r.opt("max_phone_numbers_per_waba", int)?,
+        max_phone_numbers_per_business: r.opt("max_phone_numbers_per_business", int)?,
     })
 }

@@ -82,6 +82,13 @@ pub(crate) fn int(value: &Value) -> Decoded<i32> {
     }
 }
 
+pub(crate) fn boolean(value: &Value) -> Decoded<bool> {
+    match value {
+        Value::Boolean(b) => Ok(*b),
+        other => Err(EventError::expected("boolean", other)),
+    }
+}
+
 pub(crate) fn double(value: &Value) -> Decoded<f64> {
     match value {
         Value::Double(x) => Ok(*x),

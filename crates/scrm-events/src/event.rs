@@ -5,7 +5,10 @@ use apache_avro::types::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::behavior::{AddToCart, LinkClick, ProductView, QuizAnswer, StoreVisit};
-use crate::conversation::{AgentHandoff, DeliveryStatus, InboundMessage, OutboundMessage};
+use crate::conversation::{
+    AgentHandoff, BusinessCapabilityUpdate, DeliveryStatus, InboundMessage, MediaStored,
+    MessageNotSent, OutboundMessage,
+};
 use crate::crm::CrmFieldsChanged;
 use crate::decode::{key, string, timestamp, Fields};
 use crate::transaction::{OrderDelivered, OrderPaid, OrderPlaced, OrderReturned, OrderShipped};
@@ -42,6 +45,15 @@ pub enum Payload {
     /// `ConversationEvent`: the conversation moved between automation and an agent.
     #[serde(rename = "agent_handoff")]
     Handoff(AgentHandoff),
+    /// `ConversationEvent`: the WhatsApp sender did not send a trigger.
+    #[serde(rename = "message_not_sent")]
+    NotSent(MessageNotSent),
+    /// `ConversationEvent`: scrm keeps a copy of an inbound message's media.
+    #[serde(rename = "media_stored")]
+    MediaStored(MediaStored),
+    /// `ConversationEvent`: Meta changed the business's messaging limit (business-wide).
+    #[serde(rename = "business_capability_update")]
+    Capability(BusinessCapabilityUpdate),
     /// `BehaviorEvent`: a link opened.
     #[serde(rename = "link_click")]
     LinkClick(LinkClick),
@@ -113,11 +125,14 @@ impl Event {
 impl Payload {
     /// Every [`kind`](Payload::kind), in declaration order (conversation, behavior,
     /// transaction, CRM).
-    pub const KINDS: [&'static str; 15] = [
+    pub const KINDS: [&'static str; 18] = [
         "inbound_message",
         "outbound_message",
         "delivery_status",
         "agent_handoff",
+        "message_not_sent",
+        "media_stored",
+        "business_capability_update",
         "link_click",
         "product_view",
         "add_to_cart",
@@ -139,6 +154,9 @@ impl Payload {
             Payload::Outbound(_) => "outbound_message",
             Payload::Status(_) => "delivery_status",
             Payload::Handoff(_) => "agent_handoff",
+            Payload::NotSent(_) => "message_not_sent",
+            Payload::MediaStored(_) => "media_stored",
+            Payload::Capability(_) => "business_capability_update",
             Payload::LinkClick(_) => "link_click",
             Payload::ProductView(_) => "product_view",
             Payload::AddToCart(_) => "add_to_cart",
@@ -159,7 +177,10 @@ impl Payload {
             Payload::Inbound(_)
             | Payload::Outbound(_)
             | Payload::Status(_)
-            | Payload::Handoff(_) => InputTopic::Conversation,
+            | Payload::Handoff(_)
+            | Payload::NotSent(_)
+            | Payload::MediaStored(_)
+            | Payload::Capability(_) => InputTopic::Conversation,
             Payload::LinkClick(_)
             | Payload::ProductView(_)
             | Payload::AddToCart(_)

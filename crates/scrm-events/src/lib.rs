@@ -73,8 +73,9 @@ use serde::{Deserialize, Serialize};
 pub use behavior::{AddToCart, LinkClick, ProductView, QuizAnswer, StoreVisit};
 pub use content::{CatalogItem, Content, InteractiveKind, MediaKind, SharedContact};
 pub use conversation::{
-    AgentHandoff, DeliveryState, DeliveryStatus, HandoffDirection, InboundMessage, MessageCategory,
-    OutboundKind, OutboundMessage, Sender,
+    AgentHandoff, BusinessCapabilityUpdate, DeliveryState, DeliveryStatus, HandoffDirection,
+    InboundMessage, MediaStored, MessageCategory, MessageNotSent, NotSentOutcome, OutboundKind,
+    OutboundMessage, Sender, BUSINESS_KEY,
 };
 pub use crm::CrmFieldsChanged;
 pub use error::{EventError, FieldPath, Problem, Segment};

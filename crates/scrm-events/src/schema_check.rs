@@ -9,7 +9,8 @@ use apache_avro::Schema;
 use crate::decode::{AvroEnum, RecordUnion};
 use crate::{
     behavior, content, conversation, crm, transaction, DeliveryState, HandoffDirection, InputTopic,
-    InteractiveKind, MediaKind, MessageCategory, OutboundKind, PaymentMethod, Sender,
+    InteractiveKind, MediaKind, MessageCategory, NotSentOutcome, OutboundKind, PaymentMethod,
+    Sender,
 };
 
 /// Named types of the four input schemas, by short name.
@@ -103,6 +104,7 @@ fn enums_match_the_schemas() {
         symbols::<Sender>(),
         symbols::<DeliveryState>(),
         symbols::<HandoffDirection>(),
+        symbols::<NotSentOutcome>(),
         symbols::<PaymentMethod>(),
     ]
     .into_iter()

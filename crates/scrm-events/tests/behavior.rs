@@ -161,7 +161,7 @@ fn a_behavior_value_is_not_a_conversation_event() {
     let err = Event::from_avro(InputTopic::Conversation, &value).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "payload: no branch of InboundMessage, OutboundMessage, DeliveryStatus, AgentHandoff \
-         fits a record with fields (quiz_id, question_id, answer) at union index 3"
+        "payload: no branch of InboundMessage, OutboundMessage, DeliveryStatus, AgentHandoff, \
+         MessageNotSent, MediaStored, BusinessCapabilityUpdate fits a record with fields (quiz_id, question_id, answer) at union index 3"
     );
 }

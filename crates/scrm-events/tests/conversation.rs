@@ -341,7 +341,7 @@ fn delivery_statuses() {
         &envelope(json!({"DeliveryStatus": {
             "wamid": "wamid.out", "status": "FAILED", "error_code": 131047,
             "error_title": "Re-engagement message", "pricing_category": "marketing",
-            "conversation_id": "conv-1",
+            "conversation_id": "conv-1", "trigger_id": "lost@timer/p0/1/+85291234567",
         }})),
     );
     assert_envelope(&event);
@@ -355,6 +355,7 @@ fn delivery_statuses() {
             error_title: Some("Re-engagement message".into()),
             pricing_category: Some("marketing".into()),
             conversation_id: Some("conv-1".into()),
+            trigger_id: Some("lost@timer/p0/1/+85291234567".into()),
         })
     );
     for (symbol, state) in ["SENT", "DELIVERED", "READ"].iter().zip([
@@ -375,6 +376,7 @@ fn delivery_statuses() {
                 error_title: None,
                 pricing_category: None,
                 conversation_id: None,
+                trigger_id: None,
             })
         );
     }
@@ -408,6 +410,66 @@ fn agent_handoffs() {
             direction: HandoffDirection::ToAutomation,
             agent_id: None,
             reason: None,
+        })
+    );
+}
+
+#[test]
+fn messages_not_sent() {
+    let event = decode(
+        InputTopic::Conversation,
+        &envelope(json!({"MessageNotSent": {
+            "trigger_id": "t-1", "rule_id": "lost", "template_name": "winback",
+            "outcome": "RETRY_LATER", "reasons": ["marketing_cap"], "error_code": 131049,
+            "error_title": "Meta chose not to deliver", "retry_at": 1_793_714_700_123_i64,
+        }})),
+    );
+    assert_eq!(event.kind(), "message_not_sent");
+    assert_eq!(
+        event.payload,
+        Payload::NotSent(MessageNotSent {
+            trigger_id: "t-1".into(),
+            rule_id: "lost".into(),
+            template_name: Some("winback".into()),
+            outcome: NotSentOutcome::RetryLater,
+            reasons: vec!["marketing_cap".into()],
+            error_code: Some(131_049),
+            error_title: Some("Meta chose not to deliver".into()),
+            retry_at_ms: Some(1_793_714_700_123),
+        })
+    );
+}
+
+#[test]
+fn stored_media_and_the_messaging_limit() {
+    let event = decode(
+        InputTopic::Conversation,
+        &envelope(json!({"MediaStored": {
+            "wamid": "wamid.in", "media_id": "m-1", "stored_url": "file:///var/scrm/media/m-1.jpg",
+            "mime_type": "image/jpeg", "size_bytes": 4_000_000, "sha256": "ab", "reencoded": true,
+        }})),
+    );
+    assert_eq!(event.kind(), "media_stored");
+    let Payload::MediaStored(media) = &event.payload else {
+        panic!("{event:?}")
+    };
+    assert!(media.reencoded);
+    assert_eq!(media.size_bytes, 4_000_000);
+
+    let event = decode(
+        InputTopic::Conversation,
+        &envelope(json!({"BusinessCapabilityUpdate": {
+            "waba_id": "1029384756", "max_daily_conversations": 2000,
+        }})),
+    );
+    assert_eq!(event.kind(), "business_capability_update");
+    assert_eq!(
+        event.payload,
+        Payload::Capability(BusinessCapabilityUpdate {
+            waba_id: "1029384756".into(),
+            max_daily_conversations: Some(2000),
+            max_phone_numbers_per_waba: None,
+            max_phone_numbers_per_business: None,
         })
     );
 }

@@ -120,7 +120,14 @@ fn generated_events_decode_and_agree_with_their_json() {
     assert!(count >= 3_000, "only {count} events");
     assert_eq!(topics.len(), 4, "{topics:?}");
     // Every payload type appears at this size; a generator change that drops one shows.
-    for kind in Payload::KINDS {
+    // Three are written by scrm's own edge (the sender, the media fetcher and the gateway's
+    // business-wide update), not by the shops the generator plays.
+    let by_scrm = [
+        "message_not_sent",
+        "media_stored",
+        "business_capability_update",
+    ];
+    for kind in Payload::KINDS.into_iter().filter(|k| !by_scrm.contains(k)) {
         assert!(
             kinds.contains_key(kind),
             "{kind} never generated: {kinds:?}"

@@ -141,15 +141,15 @@ fn wrong_union_index() {
             *at_path(v, &["payload"]) =
                 Value::Union(9, Box::new(Value::Record(vec![("x".into(), Value::Null)])))
         }),
-        "payload: no branch of InboundMessage, OutboundMessage, DeliveryStatus, AgentHandoff \
-         fits a record with fields (x) at union index 9"
+        "payload: no branch of InboundMessage, OutboundMessage, DeliveryStatus, AgentHandoff, \
+         MessageNotSent, MediaStored, BusinessCapabilityUpdate fits a record with fields (x) at union index 9"
     );
     assert_eq!(
         err(CONV, inbound_json(), |v| {
             *at_path(v, &["payload"]) = Value::Union(9, Box::new(Value::Null))
         }),
         "payload: union index 9 is out of range for branches InboundMessage, OutboundMessage, \
-         DeliveryStatus, AgentHandoff"
+         DeliveryStatus, AgentHandoff, MessageNotSent, MediaStored, BusinessCapabilityUpdate"
     );
     // An index out of range with a record that is no branch at all.
     assert_eq!(

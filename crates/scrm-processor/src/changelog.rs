@@ -151,6 +151,7 @@ fn replay(
                 meta.stream_time_ms = progress_meta.stream_time_ms;
                 meta.schedules = progress_meta.schedules;
                 meta.stats = progress_meta.stats;
+                meta.messaging_limit = progress_meta.messaging_limit;
                 if chunk.len() >= CHUNK_RECORDS {
                     chunk.write(store)?;
                 }

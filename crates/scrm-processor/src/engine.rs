@@ -15,14 +15,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use scrm_events::{Event, InputTopic};
+use scrm_events::{BusinessCapabilityUpdate, Event, InputTopic, Payload, BUSINESS_KEY};
 use scrm_log::StoredRecord;
 use scrm_rules::policy::{tier_share, Decision, Gate, Request};
 use scrm_rules::{fold, Effect, Effects, EventKind, FoldCx, RulePack, Scope, EXPIRE_TIMER};
 use scrm_schema::{KnownSchema, TopicKind};
 use scrm_state::keys::{self, Table, TimerKey};
 use scrm_state::store::Scan;
-use scrm_state::{Batch, CustomerState, OutboxEntry, PartitionMeta, StateStore};
+use scrm_state::{Batch, CustomerState, MessagingLimit, OutboxEntry, PartitionMeta, StateStore};
 
 use crate::error::{ProcessError, Rejection};
 use crate::outputs::{Cause, Origin, OutputEncoder, Rejected};
@@ -190,7 +190,10 @@ impl PartitionEngine {
                     partition: self.partition,
                     offset: record.offset,
                 };
-                self.apply_event(&event, &cause)?;
+                match &event.payload {
+                    Payload::Capability(update) => self.apply_capability(&event, update),
+                    _ => self.apply_event(&event, &cause)?,
+                }
             }
             Err(rejection) => self.reject(&name, record, &rejection)?,
         }
@@ -210,6 +213,14 @@ impl PartitionEngine {
                 "customer {:?} does not match the record key {:?}: records must be keyed by customer",
                 event.customer,
                 String::from_utf8_lossy(&record.key)
+            )));
+        }
+        let business_wide = matches!(event.payload, Payload::Capability(_));
+        if business_wide != (event.customer == BUSINESS_KEY) {
+            return Err(Rejection::Validation(format!(
+                "customer {:?} with a {} payload: business-wide events (and only they) use the key {BUSINESS_KEY:?}",
+                event.customer,
+                event.kind()
             )));
         }
         if event.customer.is_empty() || event.customer.as_bytes().contains(&0) {
@@ -267,6 +278,34 @@ impl PartitionEngine {
             }
         }
         self.fire_due(now)
+    }
+
+    /// Meta's messaging limit changed: each partition has its own copy of the event and
+    /// keeps the latest one, which overrides the rule pack's limit.
+    fn apply_capability(&mut self, event: &Event, update: &BusinessCapabilityUpdate) {
+        let newer = self
+            .meta
+            .messaging_limit
+            .as_ref()
+            .is_none_or(|l| l.updated_ms <= event.occurred_at_ms);
+        if newer {
+            self.meta.messaging_limit = Some(MessagingLimit {
+                max_daily: update
+                    .max_daily_conversations
+                    .map(|n| u64::try_from(n).unwrap_or(0)),
+                waba_id: update.waba_id.clone(),
+                updated_ms: event.occurred_at_ms,
+            });
+        }
+    }
+
+    /// The daily limit of unique customers in force: Meta's latest announcement, else the
+    /// rule pack's; `None` when unlimited.
+    fn daily_limit(&self) -> Option<u64> {
+        match &self.meta.messaging_limit {
+            Some(limit) => limit.max_daily,
+            None => self.pack.policy.daily_unique_customers,
+        }
     }
 
     fn load(&mut self, customer: &str) -> Result<Option<CustomerState>, ProcessError> {
@@ -393,9 +432,8 @@ impl PartitionEngine {
                     settings: &pack.policy,
                     business_zone: pack.business.time_zone,
                     templates: &pack.templates,
-                    tier_share: pack
-                        .policy
-                        .daily_unique_customers
+                    tier_share: self
+                        .daily_limit()
                         .map(|limit| tier_share(limit, self.partitions, self.partition)),
                 };
                 let verdict = gate.decide(
@@ -906,7 +944,7 @@ impl PartitionEngine {
 }
 
 /// The changelog value of a partition's progress: the next input offsets, stream time,
-/// schedules and aggregates (the outbox and changelog positions are local to an instance).
+/// schedules, aggregates and messaging limit (the outbox and changelog positions are local to an instance).
 pub fn progress_record(meta: &PartitionMeta) -> Vec<u8> {
     PartitionMeta {
         next_offsets: meta.next_offsets.clone(),
@@ -915,6 +953,7 @@ pub fn progress_record(meta: &PartitionMeta) -> Vec<u8> {
         changelog_next: None,
         schedules: meta.schedules.clone(),
         stats: meta.stats.clone(),
+        messaging_limit: meta.messaging_limit.clone(),
     }
     .encode()
 }

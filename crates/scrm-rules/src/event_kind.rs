@@ -1,6 +1,7 @@
 //! The kinds of event a rule can run on or wait for. Besides one kind per payload, a few
 //! finer kinds: `agent_reply` (an outbound message by an agent), `automated_message`,
-//! `delivered`, `read`, `failed`, `handoff_to_agent` and `handoff_to_automation`.
+//! `delivered`, `read`, `failed`, `handoff_to_agent` and `handoff_to_automation`. The
+//! business-wide `business_capability_update` is not a kind: no customer rule runs on it.
 
 use scrm_events::{DeliveryState, Event, HandoffDirection, Payload, Sender};
 
@@ -28,10 +29,12 @@ pub enum EventKind {
     OrderDelivered,
     OrderReturned,
     CrmFieldsChanged,
+    MessageNotSent,
+    MediaStored,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 22] = [
+    pub const ALL: [EventKind; 24] = [
         EventKind::InboundMessage,
         EventKind::OutboundMessage,
         EventKind::AgentReply,
@@ -54,6 +57,8 @@ impl EventKind {
         EventKind::OrderDelivered,
         EventKind::OrderReturned,
         EventKind::CrmFieldsChanged,
+        EventKind::MessageNotSent,
+        EventKind::MediaStored,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +85,8 @@ impl EventKind {
             EventKind::OrderDelivered => "order_delivered",
             EventKind::OrderReturned => "order_returned",
             EventKind::CrmFieldsChanged => "crm_fields_changed",
+            EventKind::MessageNotSent => "message_not_sent",
+            EventKind::MediaStored => "media_stored",
         }
     }
 
@@ -126,6 +133,10 @@ impl EventKind {
             Payload::OrderDelivered(_) => kinds.push(EventKind::OrderDelivered),
             Payload::OrderReturned(_) => kinds.push(EventKind::OrderReturned),
             Payload::CrmFieldsChanged(_) => kinds.push(EventKind::CrmFieldsChanged),
+            Payload::NotSent(_) => kinds.push(EventKind::MessageNotSent),
+            Payload::MediaStored(_) => kinds.push(EventKind::MediaStored),
+            // Business-wide: the engine applies it to the partition, never to a customer.
+            Payload::Capability(_) => {}
         }
         kinds
     }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use scrm_events::{Event, Payload};
-use scrm_state::{CustomerState, OrderSummary, PartitionStats};
+use scrm_events::{DeliveryState, Event, Payload};
+use scrm_state::{CustomerState, MessageStatus, MessageTrail, OrderSummary, PartitionStats};
 use scrm_text::Analyzer;
 
 use crate::event_kind::EventKind;
@@ -199,8 +199,34 @@ pub fn fold(
                 }
             }
             state.awaiting_reply_since_ms = None;
+            if let Some(wamid) = &m.wamid {
+                let trail = trail_mut(state, wamid, at);
+                if trail.trigger_id.is_none() {
+                    trail.trigger_id = m.trigger_id.clone();
+                }
+            }
         }
-        Payload::Status(_) => {}
+        Payload::Status(st) => {
+            let status = match st.status {
+                DeliveryState::Sent => MessageStatus::Sent,
+                DeliveryState::Delivered => MessageStatus::Delivered,
+                DeliveryState::Read => MessageStatus::Read,
+                DeliveryState::Failed => MessageStatus::Failed,
+            };
+            let trail = trail_mut(state, &st.wamid, at);
+            if trail.trigger_id.is_none() {
+                trail.trigger_id = st.trigger_id.clone();
+            }
+            if status > trail.status {
+                trail.status = status;
+                trail.status_ms = at;
+                trail.error_code = st.error_code;
+            }
+        }
+        // What the sender did not send changes no fact about the customer (rules may count
+        // it as a kind); stored media is for the CRM note; the messaging limit is
+        // business-wide and applied to the partition by the engine.
+        Payload::NotSent(_) | Payload::MediaStored(_) | Payload::Capability(_) => {}
         Payload::Handoff(h) => match h.direction {
             scrm_events::HandoffDirection::ToAgent => {
                 latest(&mut state.last_agent_ms, at);
@@ -268,6 +294,30 @@ pub fn fold(
     }
     let oldest = now_ms - s.order_horizon_ms;
     state.orders.retain(|o| o.placed_ms >= oldest);
+    state.messages.retain(|m| m.first_ms >= oldest);
+}
+
+/// The trail of outbound message `wamid`, added when new (the oldest are forgotten beyond
+/// [`MessageTrail::MAX`]).
+fn trail_mut<'s>(state: &'s mut CustomerState, wamid: &str, at: i64) -> &'s mut MessageTrail {
+    let i = match state.messages.iter().position(|m| m.wamid == wamid) {
+        Some(i) => i,
+        None => {
+            if state.messages.len() >= MessageTrail::MAX {
+                state.messages.remove(0);
+            }
+            state.messages.push(MessageTrail {
+                wamid: wamid.to_owned(),
+                first_ms: at,
+                status_ms: at,
+                ..MessageTrail::default()
+            });
+            state.messages.len() - 1
+        }
+    };
+    let trail = &mut state.messages[i];
+    trail.first_ms = trail.first_ms.min(at);
+    trail
 }
 
 fn is_true(v: &str) -> bool {

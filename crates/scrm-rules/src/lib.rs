@@ -9,7 +9,8 @@
 //! ([`RuleKind::Scheduled`]). When its [`Condition`]s hold, its [`Action`]s become
 //! [`Effect`]s: state changes (tags, segment, timers, pauses) and outputs (messages, CRM
 //! commands, alerts). Every message passes the [`policy`] gate, which allows, defers or
-//! suppresses it with its reasons. [`text`] fills template variables from the state (first
+//! suppresses it with its reasons, and the WhatsApp sender judges it once more at the
+//! moment of sending ([`recheck`]). [`text`] fills template variables from the state (first
 //! name, "3 days ago", nearest store, a discount code).
 
 mod action;
@@ -19,6 +20,7 @@ mod event_kind;
 mod fold;
 pub mod pack;
 pub mod policy;
+pub mod recheck;
 mod rule;
 pub mod text;
 

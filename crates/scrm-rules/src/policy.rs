@@ -189,15 +189,7 @@ impl Gate<'_> {
         let mut defer: Vec<&'static str> = Vec::new();
         let mut message = request.message.clone();
 
-        if state.paused_until_ms.is_some_and(|p| p > now) {
-            suppress.push(reasons::PAUSED);
-        }
-        if let Some(h) = state.handoff_ms {
-            let resumed = state.resumed_ms.is_some_and(|r| r > h);
-            if !resumed && h <= now && now < h + s.handoff_pause_ms {
-                suppress.push(reasons::HANDOFF_PAUSE);
-            }
-        }
+        suppress.extend(paused(state, s, now));
 
         // When it would be sent.
         let zone = customer_zone(state, self.business_zone);
@@ -349,7 +341,27 @@ impl Gate<'_> {
     }
 }
 
-fn is_marketing(message: &Message) -> bool {
+/// Why automations are paused for the customer at `now`: a rule's pause, or a human
+/// agent who stepped in less than the hand-off pause ago (and has not handed back).
+pub(crate) fn paused(
+    state: &CustomerState,
+    s: &PolicySettings,
+    now: i64,
+) -> impl Iterator<Item = &'static str> {
+    let rule = state.paused_until_ms.is_some_and(|p| p > now);
+    let handoff = state.handoff_ms.is_some_and(|h| {
+        let resumed = state.resumed_ms.is_some_and(|r| r > h);
+        !resumed && h <= now && now < h + s.handoff_pause_ms
+    });
+    [
+        rule.then_some(reasons::PAUSED),
+        handoff.then_some(reasons::HANDOFF_PAUSE),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+pub(crate) fn is_marketing(message: &Message) -> bool {
     matches!(
         message,
         Message::Template {

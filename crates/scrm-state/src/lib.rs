@@ -23,8 +23,9 @@ pub mod window;
 pub use keys::{KeyError, Table, TimerKey};
 pub use memory::MemoryStore;
 pub use model::{
-    CustomerState, DayStats, DecodeError, OrderSummary, OutboxEntry, PartitionMeta, PartitionStats,
-    PolicySend, PolicyState, TierUsage, STATE_VERSION,
+    CustomerState, DayStats, DecodeError, MessageStatus, MessageTrail, MessagingLimit,
+    OrderSummary, OutboxEntry, PartitionMeta, PartitionStats, PolicySend, PolicyState, TierUsage,
+    STATE_VERSION,
 };
 pub use rocks::{RocksOptions, RocksStore};
 pub use store::{Batch, StateStore, StoreError};

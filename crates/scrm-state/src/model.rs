@@ -9,7 +9,8 @@
 //!
 //! Version 2 added the policy gate's memory ([`PolicyState`]), consent, sentiment, runs of
 //! intents, the customer's location and time zone, and per partition the schedules and the
-//! aggregates of agents and complaints ([`PartitionStats`]).
+//! aggregates of agents and complaints ([`PartitionStats`]), the outbound messages' delivery
+//! trail ([`MessageTrail`]) and Meta's messaging limit ([`MessagingLimit`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -115,6 +116,54 @@ pub struct CustomerState {
     pub marks: BTreeMap<String, i64>,
     /// What the policy gate let through, for its limits.
     pub policy: PolicyState,
+    /// The business's recent outbound messages and their delivery status, newest last
+    /// (at most [`MessageTrail::MAX`], none older than the order horizon).
+    pub messages: Vec<MessageTrail>,
+}
+
+/// Delivery status of an outbound message. Statuses arrive out of order and `Delivered`
+/// may be skipped, so a status only replaces a lower one: `Failed` is terminal, `Read`
+/// outranks `Delivered`, which outranks `Sent`, which outranks `Accepted`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MessageStatus {
+    /// The Cloud API took it (an outbound message event), no status yet.
+    #[default]
+    Accepted,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+impl MessageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Accepted => "accepted",
+            MessageStatus::Sent => "sent",
+            MessageStatus::Delivered => "delivered",
+            MessageStatus::Read => "read",
+            MessageStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One outbound message and where it got to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageTrail {
+    pub wamid: String,
+    /// The automation trigger that sent it, when automated.
+    pub trigger_id: Option<String>,
+    pub status: MessageStatus,
+    /// errors[].code of a failure.
+    pub error_code: Option<i32>,
+    /// Event time of the first event about the message.
+    pub first_ms: i64,
+    /// Event time of the status now in force.
+    pub status_ms: i64,
+}
+
+impl MessageTrail {
+    pub const MAX: usize = 64;
 }
 
 /// The messages the policy gate let through (sent or scheduled), newest last, kept for the
@@ -218,6 +267,19 @@ pub struct PartitionMeta {
     pub schedules: BTreeMap<String, i64>,
     /// Aggregates over the partition's customers.
     pub stats: PartitionStats,
+    /// The business's messaging limit as Meta last announced it
+    /// (business_capability_update); overrides the rule pack's while set.
+    pub messaging_limit: Option<MessagingLimit>,
+}
+
+/// Meta's messaging limit: unique customers per day outside the service window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagingLimit {
+    /// `None` when unlimited.
+    pub max_daily: Option<u64>,
+    pub waba_id: String,
+    /// Event time of the update.
+    pub updated_ms: i64,
 }
 
 /// What rules about the business as a whole read: per local day of the business, inbound
@@ -373,7 +435,8 @@ mod tests {
         assert_eq!(state.policy, PolicyState::default());
     }
 
-    /// Version 2 is frozen once released: these bytes must stay readable.
+    /// Version 2 is frozen once released (0.2.0): these bytes must stay readable. Before the
+    /// release it gained the outbound messages' trail and Meta's messaging limit.
     #[test]
     fn version_2_golden_bytes_stay_readable() {
         let mut meta = PartitionMeta {
@@ -385,9 +448,14 @@ mod tests {
         meta.stats.day_mut(1, 7).record_response("a", 25);
         meta.stats.tier.used.insert(1, 2);
         meta.stats.tier.warned.insert(1);
+        meta.messaging_limit = Some(MessagingLimit {
+            max_daily: Some(2000),
+            waba_id: "w".into(),
+            updated_ms: -5,
+        });
         let golden: Vec<u8> = vec![
             2, 1, 1, 116, 3, 1, 20, 0, 0, 1, 1, 115, 40, 1, 2, 0, 0, 1, 1, 97, 1, 2, 1, 1, 2, 2, 1,
-            2,
+            2, 1, 1, 208, 15, 1, 119, 9,
         ];
         assert_eq!(meta.encode(), golden, "{:?}", meta.encode());
         assert_eq!(PartitionMeta::decode(&golden).unwrap(), meta);

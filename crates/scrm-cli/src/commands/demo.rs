@@ -17,7 +17,7 @@ use scrm_schema::{record_field, TopicKind, Value};
 
 use crate::cli::DemoArgs;
 use crate::context::{Access, Context};
-use crate::ingest::Ingest;
+use scrm_ingest::Ingest;
 
 const BATCH: usize = 2_000;
 
@@ -71,14 +71,14 @@ pub(crate) fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let first_ms = log_marks(ctx, log.as_ref())?;
 
-    let ingests: HashMap<Topic, Ingest<'_>> = Topic::ALL
+    let ingests: HashMap<Topic, Ingest> = Topic::ALL
         .into_iter()
         .map(|t| {
             let kind = kind_of(t);
             Ok((
                 t,
                 Ingest::new(
-                    &ctx.codec,
+                    ctx.codec.clone(),
                     kind,
                     ctx.value_schema(kind)?,
                     ctx.topic_name(kind),

@@ -10,14 +10,12 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
 use scrm_log::{EventLog, Record};
 use scrm_schema::TopicKind;
 
 use crate::cli::{Format, ProduceArgs};
 use crate::context::{Access, Context};
-use crate::ingest::{Ingest, Rejection};
+use scrm_ingest::{Ingest, Refused, Rejection};
 
 /// How long a partly filled batch waits for more lines before it is written.
 const LINGER: Duration = Duration::from_millis(20);
@@ -34,9 +32,9 @@ pub(crate) fn run(ctx: &Context, args: ProduceArgs) -> anyhow::Result<ExitCode> 
     ctx.ensure_topics(log.as_ref(), &[kind, TopicKind::Dlq])?;
     let topic = ctx.topic_name(kind);
     let dlq_topic = ctx.topic_name(TopicKind::Dlq);
-    let ingest = Ingest::new(&ctx.codec, kind, schema, topic.clone(), ctx.region);
+    let ingest = Ingest::new(ctx.codec.clone(), kind, schema, topic.clone(), ctx.region);
     let dlq = Ingest::new(
-        &ctx.codec,
+        ctx.codec.clone(),
         TopicKind::Dlq,
         ctx.value_schema(TopicKind::Dlq)?,
         dlq_topic.clone(),
@@ -186,42 +184,25 @@ fn flush(
     Ok(())
 }
 
-/// The dead letter of a rejected line, with its original bytes and the reason, also in the
-/// `scrm.error.*` headers so a consumer can route without decoding.
+/// The dead letter of a rejected line, with its original bytes and the reason.
 fn dead_letter(
-    dlq: &Ingest<'_>,
+    dlq: &Ingest,
     topic: &str,
     line_no: u64,
     bytes: &[u8],
     rejection: &Rejection,
 ) -> anyhow::Result<Record> {
-    let kind = match rejection {
-        Rejection::Json(_) => "DECODE",
-        _ => "VALIDATION",
-    };
     let reason = format!("line {line_no}: {rejection}");
-    let now = chrono::Utc::now().timestamp_millis();
-    let json = serde_json::json!({
-        "dead_letter_id": format!("produce:{topic}:{:016x}", fnv1a(bytes)),
-        "failed_at": now,
-        "source": "scrm produce",
-        "error_kind": kind,
-        "error": reason,
-        "original_topic": topic,
-        "original_value": BASE64.encode(bytes),
-    });
-    let record = dlq
-        .json(&json)
-        .map_err(|e| anyhow::anyhow!("building the dead letter: {e}"))?;
-    Ok(record
-        .with_header("scrm.error.kind", kind)
-        .with_header("scrm.error.reason", reason)
-        .with_header("scrm.error.source", "scrm produce"))
-}
-
-/// A stable id for the same rejected bytes, so a retried line gives the same dead letter.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    scrm_ingest::dead_letter(
+        dlq,
+        &Refused {
+            source: "scrm produce",
+            topic: Some(topic),
+            kind: rejection.kind(),
+            reason: &reason,
+            bytes,
+            at_ms: chrono::Utc::now().timestamp_millis(),
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("building the dead letter: {e}"))
 }

@@ -1,9 +1,12 @@
-//! JSON → validated Avro record: what `scrm produce` and `scrm demo` do to every line.
+//! JSON → validated Avro record: what `scrm produce`, `scrm demo` and the webhook gateway
+//! do to every event.
 //!
 //! Validation beyond the schema: the customer key is normalized to E.164 (or accepted as a
 //! BSUID) with the configured default region, and `event_id` must not be empty. A line is
 //! either turned into one whole record or rejected with the field at fault; nothing is
 //! half-written.
+
+use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -15,8 +18,8 @@ use scrm_schema::{
 };
 
 /// Turns JSON values into records of one topic.
-pub(crate) struct Ingest<'c> {
-    codec: &'c Codec,
+pub struct Ingest {
+    codec: Arc<Codec>,
     schema: &'static KnownSchema,
     names: Names<'static>,
     topic: String,
@@ -26,11 +29,22 @@ pub(crate) struct Ingest<'c> {
 
 /// Why a line was rejected.
 #[derive(Debug)]
-pub(crate) enum Rejection {
+pub enum Rejection {
     Json(String),
     Field(FieldError),
     /// Framing, schema or encoding problems of Avro input.
     Encode(String),
+}
+
+impl Rejection {
+    /// The dead letter's `error_kind`: the bytes were not readable (`DECODE`), or they were
+    /// but their content is not acceptable (`VALIDATION`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Rejection::Json(_) => "DECODE",
+            _ => "VALIDATION",
+        }
+    }
 }
 
 impl std::fmt::Display for Rejection {
@@ -51,9 +65,18 @@ fn time_field(kind: TopicKind) -> &'static str {
     }
 }
 
-impl<'c> Ingest<'c> {
-    pub(crate) fn new(
-        codec: &'c Codec,
+impl std::fmt::Debug for Ingest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ingest")
+            .field("topic", &self.topic)
+            .field("schema", &self.schema.full_name)
+            .finish()
+    }
+}
+
+impl Ingest {
+    pub fn new(
+        codec: Arc<Codec>,
         kind: TopicKind,
         schema: &'static KnownSchema,
         topic: String,
@@ -69,14 +92,19 @@ impl<'c> Ingest<'c> {
         }
     }
 
+    /// The topic the records are for.
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+
     /// Parses and encodes one line.
-    pub(crate) fn line(&self, line: &[u8]) -> Result<Record, Rejection> {
+    pub fn line(&self, line: &[u8]) -> Result<Record, Rejection> {
         let json: serde_json::Value =
             serde_json::from_slice(line).map_err(|e| Rejection::Json(e.to_string()))?;
         self.json(&json)
     }
 
-    pub(crate) fn json(&self, json: &serde_json::Value) -> Result<Record, Rejection> {
+    pub fn json(&self, json: &serde_json::Value) -> Result<Record, Rejection> {
         let value =
             json_to_avro(&self.schema.schema, &self.names, json).map_err(Rejection::Field)?;
         self.value(value)
@@ -85,7 +113,7 @@ impl<'c> Ingest<'c> {
     /// A record already encoded by the producer (single-object or Confluent framing, base64
     /// on the line): decoded against its writer schema, validated and re-encoded, so what is
     /// stored is always valid for this release.
-    pub(crate) fn avro_base64(&self, line: &[u8]) -> Result<Record, Rejection> {
+    pub fn avro_base64(&self, line: &[u8]) -> Result<Record, Rejection> {
         let bytes = BASE64
             .decode(line)
             .map_err(|e| Rejection::Json(format!("not base64: {e}")))?;
