@@ -55,9 +55,14 @@ pub(crate) enum Command {
     Demo(DemoArgs),
     /// Run the stateful processor: per-customer state, timers, automations, CRM commands.
     Process(ProcessArgs),
-    /// Run scrm as one service: the processor and the HTTP API (the WhatsApp gateway and
-    /// sender join here with their release).
+    /// Run scrm as one service: the processor, the HTTP API, and the WhatsApp edge (the
+    /// webhook gateway, the sender and the media fetcher) when its secrets are configured.
     Serve(ProcessArgs),
+    /// Run the WhatsApp webhook gateway (and the media fetcher when a Cloud API token is
+    /// configured) with the HTTP API's health and metrics.
+    Gateway(EdgeArgs),
+    /// Run the WhatsApp sender: automation triggers → Cloud API messages.
+    Sender(EdgeArgs),
     /// Print what scrm knows about a customer, as JSON.
     Customer(CustomerArgs),
     /// Check a rule pack, or print the default one.
@@ -95,6 +100,18 @@ pub(crate) struct ProcessArgs {
     #[arg(long)]
     pub(crate) no_api: bool,
     /// The rule pack (TOML); overrides `processor.rule_pack`. SIGHUP reloads it.
+    #[arg(long)]
+    pub(crate) rules: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EdgeArgs {
+    /// HTTP listen address (health, metrics, and the webhook for `gateway`); overrides
+    /// `api.listen`. Port 0 picks a free port, printed on stderr.
+    #[arg(long)]
+    pub(crate) listen: Option<String>,
+    /// The rule pack whose policy the sender rechecks triggers with; overrides
+    /// `processor.rule_pack`.
     #[arg(long)]
     pub(crate) rules: Option<std::path::PathBuf>,
 }

@@ -70,6 +70,109 @@ pub struct Config {
     pub schema: SchemaConfig,
     pub processor: ProcessorConfig,
     pub api: ApiConfig,
+    pub whatsapp: WhatsappConfig,
+}
+
+/// The WhatsApp edge: the webhook gateway, the Cloud API sender and the media fetcher.
+/// Secrets (verify token, app secret, access token) come from the environment or from
+/// files, never from this file or the command line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WhatsappConfig {
+    /// The webhook's path on the API server.
+    pub webhook_path: String,
+    /// Webhook bodies larger than this are refused (413).
+    pub body_limit_bytes: usize,
+    /// Days the gateway remembers event ids to drop Meta's retries.
+    pub dedup_days: u64,
+    /// File with the webhook verify token. Env `SCRM_WHATSAPP_VERIFY_TOKEN` first.
+    pub verify_token_file: Option<PathBuf>,
+    /// File with the Meta app secret the webhooks are signed with. Env
+    /// `SCRM_WHATSAPP_APP_SECRET` first.
+    pub app_secret_file: Option<PathBuf>,
+    /// Graph API base URL. Env `SCRM_GRAPH_URL`.
+    pub graph_url: String,
+    /// Backup base URL the sender switches to after 3 slow probes of the primary.
+    pub backup_graph_url: Option<String>,
+    /// Graph API version.
+    pub api_version: String,
+    /// The business number's phone-number id. Env `SCRM_WHATSAPP_PHONE_NUMBER_ID`.
+    pub phone_number_id: String,
+    /// File with the Cloud API access token. Env `SCRM_WHATSAPP_ACCESS_TOKEN` first.
+    pub access_token_file: Option<PathBuf>,
+    /// Messages per second to the business number's Cloud API (Meta's default is 80).
+    pub messages_per_second: u32,
+    /// A probe slower than this counts as slow for the endpoint health.
+    pub slow_probe_ms: u64,
+    /// Seconds between probes of the primary endpoint.
+    pub probe_interval_s: u64,
+    /// What an empty template parameter (an unknown first name) is sent as.
+    pub empty_parameter: String,
+    /// Where media copies are kept; default `<data_dir>/media`.
+    pub media_dir: Option<PathBuf>,
+    /// For `scrm sender` on its own: the customer API of the running processor
+    /// (`http://host:8080`), whose state the sender rechecks triggers against. The bearer
+    /// token is the API's (`SCRM_API_TOKEN`).
+    pub state_url: Option<String>,
+    #[serde(skip)]
+    verify_token: Option<Secret>,
+    #[serde(skip)]
+    app_secret: Option<Secret>,
+    #[serde(skip)]
+    access_token: Option<Secret>,
+}
+
+impl Default for WhatsappConfig {
+    fn default() -> Self {
+        Self {
+            webhook_path: "/webhook".into(),
+            body_limit_bytes: 3 << 20,
+            dedup_days: 7,
+            verify_token_file: None,
+            app_secret_file: None,
+            graph_url: "https://graph.facebook.com".into(),
+            backup_graph_url: None,
+            api_version: "v21.0".into(),
+            phone_number_id: String::new(),
+            access_token_file: None,
+            messages_per_second: 80,
+            slow_probe_ms: 1500,
+            probe_interval_s: 30,
+            empty_parameter: "🙂".into(),
+            media_dir: None,
+            state_url: None,
+            verify_token: None,
+            app_secret: None,
+            access_token: None,
+        }
+    }
+}
+
+impl WhatsappConfig {
+    /// The webhook verify token, if configured.
+    pub fn verify_token(&self) -> Option<&Secret> {
+        self.verify_token.as_ref()
+    }
+
+    /// The app secret webhooks are signed with, if configured.
+    pub fn app_secret(&self) -> Option<&Secret> {
+        self.app_secret.as_ref()
+    }
+
+    /// The Cloud API access token, if configured.
+    pub fn access_token(&self) -> Option<&Secret> {
+        self.access_token.as_ref()
+    }
+
+    /// Whether the gateway can run: both webhook secrets are set.
+    pub fn gateway_enabled(&self) -> bool {
+        self.verify_token.is_some() && self.app_secret.is_some()
+    }
+
+    /// Whether the sender can run: a phone-number id and an access token are set.
+    pub fn sender_enabled(&self) -> bool {
+        !self.phone_number_id.is_empty() && self.access_token.is_some()
+    }
 }
 
 /// The stateful processor (`scrm process`, `scrm serve`).
@@ -328,6 +431,12 @@ impl Config {
         if let Some(v) = get("SCRM_SCHEMA_REGISTRY_USERNAME") {
             self.schema.registry_username = Some(v);
         }
+        if let Some(v) = get("SCRM_GRAPH_URL") {
+            self.whatsapp.graph_url = v;
+        }
+        if let Some(v) = get("SCRM_WHATSAPP_PHONE_NUMBER_ID") {
+            self.whatsapp.phone_number_id = v;
+        }
         Ok(())
     }
 
@@ -355,6 +464,19 @@ impl Config {
             Some(v) => Some(Secret(v)),
             None => read("api.token_file", &self.api.token_file)?,
         };
+        let w = &mut self.whatsapp;
+        w.verify_token = match get("SCRM_WHATSAPP_VERIFY_TOKEN") {
+            Some(v) => Some(Secret(v)),
+            None => read("whatsapp.verify_token_file", &w.verify_token_file)?,
+        };
+        w.app_secret = match get("SCRM_WHATSAPP_APP_SECRET") {
+            Some(v) => Some(Secret(v)),
+            None => read("whatsapp.app_secret_file", &w.app_secret_file)?,
+        };
+        w.access_token = match get("SCRM_WHATSAPP_ACCESS_TOKEN") {
+            Some(v) => Some(Secret(v)),
+            None => read("whatsapp.access_token_file", &w.access_token_file)?,
+        };
         self.log.kafka_sasl_password = match get("SCRM_KAFKA_SASL_PASSWORD") {
             Some(v) => Some(Secret(v)),
             None => read(
@@ -375,6 +497,17 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "processor.grace_ms must not be negative".into(),
             ));
+        }
+        if self.whatsapp.messages_per_second == 0 {
+            return Err(ConfigError::Invalid(
+                "whatsapp.messages_per_second must be at least 1".into(),
+            ));
+        }
+        if !self.whatsapp.webhook_path.starts_with('/') {
+            return Err(ConfigError::Invalid(format!(
+                "whatsapp.webhook_path {:?} must start with /",
+                self.whatsapp.webhook_path
+            )));
         }
         if self.log.partitions == 0 {
             return Err(ConfigError::Invalid(

@@ -172,6 +172,10 @@ impl Ingest {
             _ => None,
         };
         if let Some(raw) = customer {
+            // Business-wide events (Meta's messaging limit) carry the business key as is.
+            if raw == scrm_events::BUSINESS_KEY {
+                return Ok(raw.into_bytes());
+            }
             let key = scrm_identity::normalize(&raw, self.region)
                 .map_err(|e| field_error("customer", e.to_string()))?;
             let normalized = key.as_str().to_owned();

@@ -44,6 +44,13 @@ impl StateLookup {
 
     /// The customer's state as JSON, `None` when unknown.
     pub fn find(&self, input: &str) -> Result<Option<Value>, LookupError> {
+        Ok(self
+            .state(input)?
+            .map(|(state, partition)| to_json(&state, partition)))
+    }
+
+    /// The customer's state and partition, `None` when unknown.
+    pub fn state(&self, input: &str) -> Result<Option<(CustomerState, u32)>, LookupError> {
         let key = scrm_identity::normalize(input, self.region)
             .map_err(|e| LookupError::BadKey(e.to_string()))?;
         let key = key.as_str();
@@ -74,7 +81,7 @@ impl StateLookup {
         };
         let state =
             CustomerState::decode(&bytes).map_err(|e| LookupError::Internal(e.to_string()))?;
-        Ok(Some(to_json(&state, partition)))
+        Ok(Some((state, partition)))
     }
 }
 

@@ -2,6 +2,8 @@
 
 mod customer;
 mod demo;
+mod edge;
+mod gateway;
 mod process;
 mod produce;
 mod rules;
@@ -26,6 +28,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Process(args) => process::run(&ctx, args, false),
         Command::Serve(args) => process::run(&ctx, args, true),
+        Command::Gateway(args) => gateway::run_gateway(&ctx, args),
+        Command::Sender(args) => gateway::run_sender(&ctx, args),
         Command::Customer(args) => customer::run(&ctx, args),
         Command::Rules { .. } => unreachable!("handled above"),
     }

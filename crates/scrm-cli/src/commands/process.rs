@@ -94,16 +94,29 @@ pub(crate) fn build(
     })
 }
 
-pub(crate) fn run(ctx: &Context, args: ProcessArgs, _serve: bool) -> anyhow::Result<ExitCode> {
+/// The processor's store, as the sender reads a customer's current state.
+#[derive(Debug)]
+struct LocalStates(StateLookup);
+
+impl scrm_whatsapp::CustomerStates for LocalStates {
+    fn get(&self, customer: &str) -> Result<Option<scrm_state::CustomerState>, String> {
+        self.0
+            .state(customer)
+            .map(|found| found.map(|(state, _)| state))
+            .map_err(|e| e.to_string())
+    }
+}
+
+pub(crate) fn run(ctx: &Context, args: ProcessArgs, serve: bool) -> anyhow::Result<ExitCode> {
     let log: Arc<dyn EventLog> = Arc::from(ctx.open_log(Access::ReadWrite)?);
     let Built {
         processor,
         store,
-        registry,
+        mut registry,
         ..
     } = build(
         ctx,
-        log,
+        log.clone(),
         args.event_time,
         args.exit_when_caught_up,
         args.rules.as_deref(),
@@ -115,6 +128,49 @@ pub(crate) fn run(ctx: &Context, args: ProcessArgs, _serve: bool) -> anyhow::Res
         .build()?;
     let shutdown = CancellationToken::new();
     runtime.spawn(stop_on_signal(shutdown.clone()));
+
+    // The WhatsApp edge, in `scrm serve`, as far as its secrets are configured.
+    let edge_metrics = scrm_whatsapp::Metrics::default();
+    let mut webhook = None;
+    let mut edge_threads = Vec::new();
+    if serve {
+        edge_metrics.register(&mut registry);
+        webhook = super::edge::gateway(ctx, &log, &edge_metrics)?;
+        if webhook.is_none() {
+            eprintln!("scrm: WhatsApp webhook secrets not configured: the gateway is off");
+        }
+        match super::edge::cloud_client(ctx)? {
+            Some(client) => {
+                let states = Arc::new(LocalStates(StateLookup::new(
+                    store.clone(),
+                    ctx.config.log.partitions,
+                    ctx.region,
+                    Some(processor.handle()),
+                )));
+                edge_threads.push(super::edge::spawn_sender(
+                    ctx,
+                    &log,
+                    client.clone(),
+                    states,
+                    processor.handle().pack(),
+                    &edge_metrics,
+                    &runtime,
+                    &shutdown,
+                )?);
+                edge_threads.push(super::edge::spawn_media(
+                    ctx,
+                    &log,
+                    client,
+                    &edge_metrics,
+                    &runtime,
+                    &shutdown,
+                )?);
+            }
+            None => eprintln!(
+                "scrm: no Cloud API phone-number id or access token: the sender and media fetcher are off"
+            ),
+        }
+    }
     let health = Health::new();
     let api = if args.no_api {
         None
@@ -135,11 +191,15 @@ pub(crate) fn run(ctx: &Context, args: ProcessArgs, _serve: bool) -> anyhow::Res
         let state = ApiState::new(health.clone(), Arc::new(registry))
             .with_customers(Arc::new(lookup))
             .with_token(ctx.config.api.token().map(Secret::new));
+        let mut router = state.router();
+        if let Some(webhook) = webhook.take() {
+            router = router.merge(webhook);
+        }
         let listener = runtime
             .block_on(scrm_http::bind(addr))
             .with_context(|| format!("listening on {addr}"))?;
         eprintln!("scrm: API listening on http://{}", listener.local_addr()?);
-        Some(runtime.spawn(scrm_http::serve(listener, state.router(), shutdown.clone())))
+        Some(runtime.spawn(scrm_http::serve(listener, router, shutdown.clone())))
     };
 
     let pack_path = args
@@ -167,6 +227,13 @@ pub(crate) fn run(ctx: &Context, args: ProcessArgs, _serve: bool) -> anyhow::Res
     };
     let result = processor.run(&|| shutdown.is_cancelled());
     shutdown.cancel();
+    for thread in edge_threads {
+        match thread.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("scrm: {e:#}"),
+            Err(_) => eprintln!("scrm: a WhatsApp edge thread panicked"),
+        }
+    }
     if let Some(api) = api {
         let _ = runtime.block_on(api);
     }
@@ -176,7 +243,7 @@ pub(crate) fn run(ctx: &Context, args: ProcessArgs, _serve: bool) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
-async fn stop_on_signal(shutdown: CancellationToken) {
+pub(crate) async fn stop_on_signal(shutdown: CancellationToken) {
     let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
         Ok(s) => s,
         Err(e) => {

@@ -1,0 +1,183 @@
+//! The WhatsApp edge as the configuration says: the webhook gateway's routes, the sender
+//! and the media fetcher, for `scrm gateway`, `scrm sender` and `scrm serve`.
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token, TokioClock};
+use scrm_ingest::Ingest;
+use scrm_log::EventLog;
+use scrm_rules::RulePack;
+use scrm_schema::TopicKind;
+use scrm_whatsapp::{
+    Appender, CustomerStates, Gateway, GatewayOptions, Ledger, MediaFetcher, MediaParts, Metrics,
+    Sender, SenderOptions, SenderParts,
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::context::Context;
+
+fn ingest(ctx: &Context, kind: TopicKind) -> anyhow::Result<Ingest> {
+    Ok(Ingest::new(
+        ctx.codec.clone(),
+        kind,
+        ctx.value_schema(kind)?,
+        ctx.topic_name(kind),
+        ctx.region,
+    ))
+}
+
+fn edge_dir(ctx: &Context, name: &str) -> PathBuf {
+    ctx.config.log.data_dir.join("edge").join(name)
+}
+
+/// The webhook routes, or `None` when the webhook secrets are not configured.
+pub(crate) fn gateway(
+    ctx: &Context,
+    log: &Arc<dyn EventLog>,
+    metrics: &Metrics,
+) -> anyhow::Result<Option<axum::Router>> {
+    let w = &ctx.config.whatsapp;
+    let (Some(verify_token), Some(app_secret)) = (w.verify_token(), w.app_secret()) else {
+        return Ok(None);
+    };
+    let dir = edge_dir(ctx, "gateway-seen");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let seen = scrm_whatsapp::gateway::seen::Seen::open(
+        &dir,
+        Duration::from_secs(w.dedup_days * 86_400),
+    )
+    .with_context(|| format!("opening the gateway's seen ids in {}", dir.display()))?;
+    let gateway = Gateway::new(
+        GatewayOptions {
+            path: w.webhook_path.clone(),
+            verify_token: verify_token.clone(),
+            app_secret: app_secret.clone(),
+            body_limit_bytes: w.body_limit_bytes,
+            partitions: ctx.config.log.partitions,
+        },
+        ingest(ctx, TopicKind::Conversation)?,
+        ingest(ctx, TopicKind::Dlq)?,
+        seen,
+        Appender::start(log.clone(), 4096),
+        metrics.clone(),
+    );
+    Ok(Some(gateway.router()))
+}
+
+/// The Cloud API client, or `None` when the phone-number id or access token is missing.
+pub(crate) fn cloud_client(ctx: &Context) -> anyhow::Result<Option<CloudClient>> {
+    let w = &ctx.config.whatsapp;
+    let Some(token) = w.access_token().filter(|_| w.sender_enabled()) else {
+        return Ok(None);
+    };
+    let mut config = CloudApiConfig::new(w.phone_number_id.clone(), Token::new(token.expose()));
+    config.base_url = w.graph_url.trim_end_matches('/').to_owned();
+    config.backup_url = w.backup_graph_url.clone();
+    config.api_version = w.api_version.clone();
+    config.slow_probe = Duration::from_millis(w.slow_probe_ms);
+    Ok(Some(CloudClient::new(config)?))
+}
+
+/// Starts the sender on its own thread; it stops when `shutdown` is cancelled.
+pub(crate) fn spawn_sender(
+    ctx: &Context,
+    log: &Arc<dyn EventLog>,
+    client: CloudClient,
+    states: Arc<dyn CustomerStates>,
+    pack: Arc<RulePack>,
+    metrics: &Metrics,
+    runtime: &tokio::runtime::Runtime,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+    let w = &ctx.config.whatsapp;
+    let dir = edge_dir(ctx, "sender");
+    let ledger =
+        Ledger::open(&dir).with_context(|| format!("opening the sender's ledger in {}", dir.display()))?;
+    let mut options =
+        SenderOptions::new(ctx.topic_name(TopicKind::Triggers), ctx.config.log.partitions);
+    options.empty_parameter = w.empty_parameter.clone();
+    let per_second = NonZeroU32::new(w.messages_per_second).context("whatsapp.messages_per_second")?;
+    {
+        let client = client.clone();
+        let interval = Duration::from_secs(w.probe_interval_s.max(1));
+        let shutdown = shutdown.clone();
+        let on_backup = metrics.on_backup.clone();
+        runtime.spawn(async move {
+            let watch = async {
+                loop {
+                    on_backup.set(i64::from(client.health().is_on_backup()));
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            };
+            tokio::select! {
+                _ = scrm_cloudapi::run_prober(&client, interval, shutdown.cancelled()) => {}
+                _ = watch => {}
+            }
+        });
+    }
+    let mut sender = Sender::new(SenderParts {
+        log: log.clone(),
+        ledger,
+        client,
+        throttle: Throttle::new(per_second, TokioClock::new()),
+        states,
+        pack,
+        codec: ctx.codec.clone(),
+        triggers_schema: ctx.value_schema(TopicKind::Triggers)?,
+        conversation: ingest(ctx, TopicKind::Conversation)?,
+        dlq: ingest(ctx, TopicKind::Dlq)?,
+        options,
+        metrics: metrics.clone(),
+        now: Arc::new(|| chrono::Utc::now().timestamp_millis()),
+        runtime: runtime.handle().clone(),
+    })?;
+    let shutdown = shutdown.clone();
+    Ok(std::thread::Builder::new()
+        .name("scrm-sender".into())
+        .spawn(move || {
+            sender
+                .run(&|| shutdown.is_cancelled())
+                .context("whatsapp sender")
+        })?)
+}
+
+/// Starts the media fetcher on its own thread; it stops when `shutdown` is cancelled.
+pub(crate) fn spawn_media(
+    ctx: &Context,
+    log: &Arc<dyn EventLog>,
+    client: CloudClient,
+    metrics: &Metrics,
+    runtime: &tokio::runtime::Runtime,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+    let dir = edge_dir(ctx, "media-ledger");
+    let ledger = Ledger::open(&dir)
+        .with_context(|| format!("opening the media fetcher's ledger in {}", dir.display()))?;
+    let media_dir = ctx
+        .config
+        .whatsapp
+        .media_dir
+        .clone()
+        .unwrap_or_else(|| ctx.config.log.data_dir.join("media"));
+    let mut fetcher = MediaFetcher::new(MediaParts {
+        log: log.clone(),
+        ledger: Arc::new(ledger),
+        client,
+        codec: ctx.codec.clone(),
+        conversation_schema: ctx.value_schema(TopicKind::Conversation)?,
+        conversation: ingest(ctx, TopicKind::Conversation)?,
+        partitions: ctx.config.log.partitions,
+        dir: media_dir,
+        metrics: metrics.clone(),
+        runtime: runtime.handle().clone(),
+    })?;
+    let shutdown = shutdown.clone();
+    Ok(std::thread::Builder::new()
+        .name("scrm-media".into())
+        .spawn(move || fetcher.run(&|| shutdown.is_cancelled()).context("media fetcher"))?)
+}

@@ -1,0 +1,105 @@
+//! Group commit: many concurrent requests, one durable append.
+//!
+//! Every webhook request must be answered only after its events are durable, and a durable
+//! append (an fsync on the embedded log, an acknowledged produce on Kafka) costs about the
+//! same for one record as for a thousand. The [`Appender`] runs one thread that takes every
+//! job waiting in its queue, appends them together (one call per topic, in arrival order)
+//! and then answers each job. Under load the batches grow by themselves; an idle gateway
+//! appends each request at once.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use scrm_log::{EventLog, Record};
+use tokio::sync::oneshot;
+
+/// Records for one topic.
+pub type Write = (String, Record);
+
+struct Job {
+    writes: Vec<Write>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// The handle requests append through; cheap to clone.
+#[derive(Clone)]
+pub struct Appender {
+    tx: mpsc::SyncSender<Job>,
+}
+
+impl std::fmt::Debug for Appender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Appender")
+    }
+}
+
+/// The append failed; nothing of the job may be assumed durable.
+#[derive(Debug, thiserror::Error)]
+#[error("appending to the log failed: {0}")]
+pub struct AppendError(pub String);
+
+impl Appender {
+    /// Starts the appending thread; it stops when every handle is dropped. A batch takes at
+    /// most `max_records` records (a single larger job still goes whole).
+    pub fn start(log: Arc<dyn EventLog>, max_records: usize) -> Self {
+        let (tx, rx) = mpsc::sync_channel::<Job>(4096);
+        std::thread::Builder::new()
+            .name("scrm-appender".into())
+            .spawn(move || run(log.as_ref(), &rx, max_records.max(1)))
+            .expect("spawning the appender thread");
+        Appender { tx }
+    }
+
+    /// Appends `writes` durably; returns once they are (or the append failed).
+    pub async fn append(&self, writes: Vec<Write>) -> Result<(), AppendError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let (done, answer) = oneshot::channel();
+        let tx = self.tx.clone();
+        // The queue is bounded; waiting for room must not block the runtime.
+        tokio::task::spawn_blocking(move || tx.send(Job { writes, done }))
+            .await
+            .map_err(|e| AppendError(e.to_string()))?
+            .map_err(|_| AppendError("the appender has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| AppendError("the appender has stopped".into()))?
+            .map_err(AppendError)
+    }
+}
+
+fn run(log: &dyn EventLog, rx: &mpsc::Receiver<Job>, max_records: usize) {
+    while let Ok(first) = rx.recv() {
+        let mut records = first.writes.len();
+        let mut jobs = vec![first];
+        while records < max_records {
+            match rx.try_recv() {
+                Ok(job) => {
+                    records += job.writes.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let mut by_topic: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+        let mut answers = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            for (topic, record) in job.writes {
+                by_topic.entry(topic).or_default().push(record);
+            }
+            answers.push(job.done);
+        }
+        let result = by_topic
+            .into_iter()
+            .try_for_each(|(topic, records)| log.append(&topic, records).map(drop))
+            .map_err(|e| e.to_string());
+        if let Err(e) = &result {
+            tracing::error!(error = %e, jobs = answers.len(), "group append failed");
+        }
+        for answer in answers {
+            let _ = answer.send(result.clone());
+        }
+    }
+}
