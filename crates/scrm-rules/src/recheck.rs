@@ -21,10 +21,7 @@ pub enum Recheck {
     /// Send this message (the trigger's, or its fallback template).
     Send(Message),
     /// Not yet: try again at `until_ms`.
-    Wait {
-        until_ms: i64,
-        reason: &'static str,
-    },
+    Wait { until_ms: i64, reason: &'static str },
     /// Never: these reasons stop it.
     Skip(Vec<&'static str>),
 }
@@ -190,7 +187,10 @@ mod tests {
         let Recheck::Send(Message::Template { name, language, .. }) = verdict else {
             panic!("{verdict:?}")
         };
-        assert_eq!((name.as_str(), language.as_str()), ("order_update", "zh_HK"));
+        assert_eq!(
+            (name.as_str(), language.as_str()),
+            ("order_update", "zh_HK")
+        );
         assert_eq!(
             recheck(&cx(&s, &t), Some(&state), &text(None), false, NOW),
             Recheck::Skip(vec![reasons::OUTSIDE_WINDOW])
@@ -235,7 +235,10 @@ mod tests {
     fn quiet_hours_hold_business_initiated_messages_but_not_replies() {
         let t = templates();
         let s = PolicySettings {
-            quiet_hours: Some((LocalTime::new(20, 0).unwrap(), LocalTime::new(9, 0).unwrap())),
+            quiet_hours: Some((
+                LocalTime::new(20, 0).unwrap(),
+                LocalTime::new(9, 0).unwrap(),
+            )),
             ..PolicySettings::default()
         };
         let utility = template("order_update", TemplateCategory::Utility);

@@ -35,6 +35,9 @@ pub enum LedgerError {
     },
 }
 
+/// A key and its value.
+type Entry = (Vec<u8>, Vec<u8>);
+
 /// The ledger of one consumer.
 pub struct Ledger {
     db: DB,
@@ -128,7 +131,7 @@ impl Ledger {
         }
     }
 
-    fn prefixed(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, LedgerError> {
+    fn prefixed(&self, prefix: &[u8]) -> Result<Vec<Entry>, LedgerError> {
         let mut out = Vec::new();
         for item in self
             .db
@@ -203,11 +206,7 @@ impl Ledger {
             let owed: Owed =
                 serde_json::from_slice(&value).map_err(|e| self.corrupt(&key, e.to_string()))?;
             let decode = |s: &str| B64.decode(s).map_err(|e| self.corrupt(&key, e.to_string()));
-            let record = Record::new(
-                decode(&owed.key)?,
-                decode(&owed.value)?,
-                owed.timestamp_ms,
-            );
+            let record = Record::new(decode(&owed.key)?, decode(&owed.value)?, owed.timestamp_ms);
             out.push((key, owed.topic, record));
         }
         Ok(out)
@@ -230,7 +229,8 @@ impl Ledger {
             log.append(&topic, records)
                 .map_err(|e| (topic.clone(), e.to_string()))?;
         }
-        self.write(batch).map_err(|e| (String::new(), e.to_string()))
+        self.write(batch)
+            .map_err(|e| (String::new(), e.to_string()))
     }
 
     /// A batch of changes, written atomically by [`Ledger::write`].
@@ -329,7 +329,10 @@ mod tests {
         let ledger = Ledger::open(dir.path()).unwrap();
         assert_eq!(ledger.offset("t", 1).unwrap(), 42);
         assert_eq!(ledger.offset("t", 0).unwrap(), 0);
-        assert_eq!(ledger.done("trigger-1").unwrap().as_deref(), Some("wamid.A"));
+        assert_eq!(
+            ledger.done("trigger-1").unwrap().as_deref(),
+            Some("wamid.A")
+        );
         assert_eq!(ledger.done("trigger-2").unwrap(), None);
         let due = ledger.due(1_000, 10).unwrap();
         assert_eq!(due.len(), 1);
@@ -343,7 +346,12 @@ mod tests {
         batch.owe("conv", &Record::new(b"+3".to_vec(), b"v3".to_vec(), 9));
         batch.remove(&owed[0].0);
         ledger.write(batch).unwrap();
-        let owed: Vec<Vec<u8>> = ledger.owed().unwrap().into_iter().map(|o| o.2.value).collect();
+        let owed: Vec<Vec<u8>> = ledger
+            .owed()
+            .unwrap()
+            .into_iter()
+            .map(|o| o.2.value)
+            .collect();
         assert_eq!(owed, [b"v2".to_vec(), b"v3".to_vec()]);
     }
 }

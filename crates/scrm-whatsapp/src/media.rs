@@ -67,6 +67,15 @@ pub struct MediaFetcher {
 
 const ATTEMPTS: u32 = 3;
 
+/// A media file as kept.
+struct StoredCopy {
+    path: PathBuf,
+    mime_type: String,
+    size: i64,
+    sha256: String,
+    reencoded: bool,
+}
+
 impl MediaFetcher {
     pub fn new(parts: MediaParts) -> Result<Self, MediaWorkerError> {
         std::fs::create_dir_all(&parts.dir).map_err(|source| MediaWorkerError::Dir {
@@ -83,7 +92,8 @@ impl MediaFetcher {
             ledger: parts.ledger.clone(),
             parts,
             follower,
-            backoff: Backoff::new().with_bounds(Duration::from_millis(500), Duration::from_secs(10)),
+            backoff: Backoff::new()
+                .with_bounds(Duration::from_millis(500), Duration::from_secs(10)),
         })
     }
 
@@ -118,9 +128,17 @@ impl MediaFetcher {
         Ok(stored)
     }
 
-    fn take(&mut self, batch: &mut LedgerBatch<'_>, record: &StoredRecord) -> Result<bool, MediaWorkerError> {
+    fn take(
+        &mut self,
+        batch: &mut LedgerBatch<'_>,
+        record: &StoredRecord,
+    ) -> Result<bool, MediaWorkerError> {
         // Records the processor can't read go to its dead letters; here they are skipped.
-        let Ok(value) = self.parts.codec.decode(&record.value, self.parts.conversation_schema) else {
+        let Ok(value) = self
+            .parts
+            .codec
+            .decode(&record.value, self.parts.conversation_schema)
+        else {
             return Ok(false);
         };
         let Ok(event) = Event::from_avro(InputTopic::Conversation, &value) else {
@@ -136,7 +154,7 @@ impl MediaFetcher {
         if self.parts.ledger.done(&done_id)?.is_some() {
             return Ok(false);
         }
-        let Some((path, mime, size, sha, reencoded)) = self.fetch(media_id)? else {
+        let Some(copy) = self.fetch(media_id)? else {
             batch.done(&done_id, "failed");
             Metrics::outcome(&self.parts.metrics.media, "failed");
             return Ok(false);
@@ -149,11 +167,11 @@ impl MediaFetcher {
             "payload": {"MediaStored": {
                 "wamid": message.wamid,
                 "media_id": media_id,
-                "stored_url": format!("file://{}", path.display()),
-                "mime_type": mime,
-                "size_bytes": size,
-                "sha256": sha,
-                "reencoded": reencoded,
+                "stored_url": format!("file://{}", copy.path.display()),
+                "mime_type": copy.mime_type,
+                "size_bytes": copy.size,
+                "sha256": copy.sha256,
+                "reencoded": copy.reencoded,
             }},
         });
         match self.parts.conversation.json(&json) {
@@ -162,24 +180,28 @@ impl MediaFetcher {
             }
             Err(e) => tracing::error!(error = %e, "the media fetcher's event is invalid"),
         }
-        batch.done(&done_id, &sha);
+        batch.done(&done_id, &copy.sha256);
         Metrics::outcome(
             &self.parts.metrics.media,
-            if reencoded { "reencoded" } else { "stored" },
+            if copy.reencoded {
+                "reencoded"
+            } else {
+                "stored"
+            },
         );
         Ok(true)
     }
 
     /// Fetches, fits and stores one media; `None` when it could not be fetched.
-    #[allow(clippy::type_complexity)]
-    fn fetch(
-        &mut self,
-        media_id: &str,
-    ) -> Result<Option<(PathBuf, String, i64, String, bool)>, MediaWorkerError> {
+    fn fetch(&mut self, media_id: &str) -> Result<Option<StoredCopy>, MediaWorkerError> {
         let mut attempt = 0;
         let file = loop {
             attempt += 1;
-            match self.parts.runtime.block_on(self.parts.client.fetch_media(media_id)) {
+            match self
+                .parts
+                .runtime
+                .block_on(self.parts.client.fetch_media(media_id))
+            {
                 Ok(file) => break file,
                 Err(e) if attempt < ATTEMPTS => {
                     tracing::warn!(media_id, error = %e, attempt, "media fetch failed; retrying");
@@ -203,18 +225,21 @@ impl MediaFetcher {
             }
         };
         let sha = hex::encode(Sha256::digest(&fitted.bytes));
-        let path = self.parts.dir.join(format!("{sha}.{}", extension(&fitted.mime_type)));
+        let path = self
+            .parts
+            .dir
+            .join(format!("{sha}.{}", extension(&fitted.mime_type)));
         write_durably(&path, &fitted.bytes).map_err(|source| MediaWorkerError::Dir {
             path: path.display().to_string(),
             source,
         })?;
-        Ok(Some((
+        Ok(Some(StoredCopy {
             path,
-            fitted.mime_type,
-            fitted.bytes.len() as i64,
-            sha,
-            fitted.reencoded,
-        )))
+            mime_type: fitted.mime_type,
+            size: fitted.bytes.len() as i64,
+            sha256: sha,
+            reencoded: fitted.reencoded,
+        }))
     }
 }
 

@@ -32,7 +32,11 @@ async fn every_fixture_round_trips_into_the_log_and_the_processors_state() {
     let events = edge.events();
     assert_eq!(events.len(), expected.values().sum::<usize>());
     let kinds: std::collections::BTreeSet<&str> = events.iter().map(|e| e.kind()).collect();
-    for kind in ["inbound_message", "delivery_status", "business_capability_update"] {
+    for kind in [
+        "inbound_message",
+        "delivery_status",
+        "business_capability_update",
+    ] {
         assert!(kinds.contains(kind), "{kind} missing: {kinds:?}");
     }
     let contents: std::collections::BTreeSet<&str> = events
@@ -46,7 +50,12 @@ async fn every_fixture_round_trips_into_the_log_and_the_processors_state() {
     // A text in Cantonese from Hong Kong: inbound time, profile name, language.
     let text = events
         .iter()
-        .find(|e| matches!(e.payload.as_inbound().map(|m| &m.content), Some(Content::Text { .. })))
+        .find(|e| {
+            matches!(
+                e.payload.as_inbound().map(|m| &m.content),
+                Some(Content::Text { .. })
+            )
+        })
         .unwrap();
     let state = edge.state(&text.customer);
     assert_eq!(state.last_inbound_ms, Some(text.occurred_at_ms));
@@ -54,7 +63,12 @@ async fn every_fixture_round_trips_into_the_log_and_the_processors_state() {
     // A shared location lands in state.
     let location = events
         .iter()
-        .find(|e| matches!(e.payload.as_inbound().map(|m| &m.content), Some(Content::Location { .. })))
+        .find(|e| {
+            matches!(
+                e.payload.as_inbound().map(|m| &m.content),
+                Some(Content::Location { .. })
+            )
+        })
         .unwrap();
     assert!(edge.state(&location.customer).location.is_some());
     // A failed status with its error code is on the message's trail.
@@ -62,14 +76,19 @@ async fn every_fixture_round_trips_into_the_log_and_the_processors_state() {
         .iter()
         .find(|e| matches!(&e.payload, Payload::Status(s) if s.status == DeliveryState::Failed))
         .unwrap();
-    let Payload::Status(status) = &failed.payload else { unreachable!() };
+    let Payload::Status(status) = &failed.payload else {
+        unreachable!()
+    };
     let trail = edge.state(&failed.customer).messages;
     let message = trail.iter().find(|m| m.wamid == status.wamid).unwrap();
     assert_eq!(message.status, MessageStatus::Failed);
     assert_eq!(message.error_code, status.error_code);
     // The messaging limit reached every partition.
     for p in 0..3 {
-        let limit = edge.meta(p).messaging_limit.expect("messaging limit on every partition");
+        let limit = edge
+            .meta(p)
+            .messaging_limit
+            .expect("messaging limit on every partition");
         assert!(!limit.waba_id.is_empty());
     }
 }
@@ -123,14 +142,21 @@ async fn retries_count_once_and_out_of_order_statuses_end_right() {
         let (status, text) = post(&http, &url, body.as_bytes(), signed(body.as_bytes())).await;
         assert_eq!(status, 200, "{text}");
     }
-    let statuses = edge.events().iter().filter(|e| e.kind() == "delivery_status").count();
+    let statuses = edge
+        .events()
+        .iter()
+        .filter(|e| e.kind() == "delivery_status")
+        .count();
     assert_eq!(statuses, 7, "the repeated delivered status counts once");
     edge.process();
     let trail = edge.state("+85291234567").messages;
     let status_of = |w: &str| trail.iter().find(|m| m.wamid == w).unwrap().status;
     assert_eq!(status_of(a), MessageStatus::Read);
     assert_eq!(status_of(b), MessageStatus::Failed);
-    assert_eq!(trail.iter().find(|m| m.wamid == b).unwrap().error_code, Some(131026));
+    assert_eq!(
+        trail.iter().find(|m| m.wamid == b).unwrap().error_code,
+        Some(131026)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,9 +171,17 @@ async fn unsigned_or_badly_signed_posts_get_401_and_nothing_is_written() {
     let good = scrm_webhook::sign(APP_SECRET.as_bytes(), body);
     let cases: Vec<(&str, Vec<u8>, Option<String>)> = vec![
         ("missing", body.to_vec(), None),
-        ("wrong secret", body.to_vec(), Some(scrm_webhook::sign(b"another-secret", body))),
+        (
+            "wrong secret",
+            body.to_vec(),
+            Some(scrm_webhook::sign(b"another-secret", body)),
+        ),
         ("tampered body", tampered, Some(good.clone())),
-        ("wrong prefix", body.to_vec(), Some(good.replacen("sha256=", "sha1=", 1))),
+        (
+            "wrong prefix",
+            body.to_vec(),
+            Some(good.replacen("sha256=", "sha1=", 1)),
+        ),
         ("not hex", body.to_vec(), Some("sha256=zz".into())),
     ];
     for (name, body, signature) in cases {
@@ -178,7 +212,9 @@ async fn malformed_bodies_get_400_and_go_to_the_dead_letter_topic_whole() {
     }
     let letters = edge.records(TopicKind::Dlq);
     assert_eq!(letters.len(), 3);
-    let schema = scrm_schema::Catalog::embedded().current("scrm.dlq.DeadLetter").unwrap();
+    let schema = scrm_schema::Catalog::embedded()
+        .current("scrm.dlq.DeadLetter")
+        .unwrap();
     let value = edge.codec.decode(&letters[2].value, schema).unwrap();
     let Some(apache_avro::types::Value::Bytes(original)) =
         scrm_schema::record_field(&value, "original_value")

@@ -47,11 +47,9 @@ pub(crate) fn gateway(
     };
     let dir = edge_dir(ctx, "gateway-seen");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let seen = scrm_whatsapp::gateway::seen::Seen::open(
-        &dir,
-        Duration::from_secs(w.dedup_days * 86_400),
-    )
-    .with_context(|| format!("opening the gateway's seen ids in {}", dir.display()))?;
+    let seen =
+        scrm_whatsapp::gateway::seen::Seen::open(&dir, Duration::from_secs(w.dedup_days * 86_400))
+            .with_context(|| format!("opening the gateway's seen ids in {}", dir.display()))?;
     let gateway = Gateway::new(
         GatewayOptions {
             path: w.webhook_path.clone(),
@@ -83,25 +81,41 @@ pub(crate) fn cloud_client(ctx: &Context) -> anyhow::Result<Option<CloudClient>>
     Ok(Some(CloudClient::new(config)?))
 }
 
+/// What the edge's threads share with the process.
+pub(crate) struct Running<'a> {
+    pub(crate) ctx: &'a Context,
+    pub(crate) log: &'a Arc<dyn EventLog>,
+    pub(crate) metrics: &'a Metrics,
+    pub(crate) runtime: &'a tokio::runtime::Runtime,
+    /// Stops the threads when cancelled.
+    pub(crate) shutdown: &'a CancellationToken,
+}
+
 /// Starts the sender on its own thread; it stops when `shutdown` is cancelled.
 pub(crate) fn spawn_sender(
-    ctx: &Context,
-    log: &Arc<dyn EventLog>,
+    run: &Running<'_>,
     client: CloudClient,
     states: Arc<dyn CustomerStates>,
     pack: Arc<RulePack>,
-    metrics: &Metrics,
-    runtime: &tokio::runtime::Runtime,
-    shutdown: &CancellationToken,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+    let Running {
+        ctx,
+        log,
+        metrics,
+        runtime,
+        shutdown,
+    } = *run;
     let w = &ctx.config.whatsapp;
     let dir = edge_dir(ctx, "sender");
-    let ledger =
-        Ledger::open(&dir).with_context(|| format!("opening the sender's ledger in {}", dir.display()))?;
-    let mut options =
-        SenderOptions::new(ctx.topic_name(TopicKind::Triggers), ctx.config.log.partitions);
+    let ledger = Ledger::open(&dir)
+        .with_context(|| format!("opening the sender's ledger in {}", dir.display()))?;
+    let mut options = SenderOptions::new(
+        ctx.topic_name(TopicKind::Triggers),
+        ctx.config.log.partitions,
+    );
     options.empty_parameter = w.empty_parameter.clone();
-    let per_second = NonZeroU32::new(w.messages_per_second).context("whatsapp.messages_per_second")?;
+    let per_second =
+        NonZeroU32::new(w.messages_per_second).context("whatsapp.messages_per_second")?;
     {
         let client = client.clone();
         let interval = Duration::from_secs(w.probe_interval_s.max(1));
@@ -148,13 +162,16 @@ pub(crate) fn spawn_sender(
 
 /// Starts the media fetcher on its own thread; it stops when `shutdown` is cancelled.
 pub(crate) fn spawn_media(
-    ctx: &Context,
-    log: &Arc<dyn EventLog>,
+    run: &Running<'_>,
     client: CloudClient,
-    metrics: &Metrics,
-    runtime: &tokio::runtime::Runtime,
-    shutdown: &CancellationToken,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+    let Running {
+        ctx,
+        log,
+        metrics,
+        runtime,
+        shutdown,
+    } = *run;
     let dir = edge_dir(ctx, "media-ledger");
     let ledger = Ledger::open(&dir)
         .with_context(|| format!("opening the media fetcher's ledger in {}", dir.display()))?;
@@ -179,5 +196,9 @@ pub(crate) fn spawn_media(
     let shutdown = shutdown.clone();
     Ok(std::thread::Builder::new()
         .name("scrm-media".into())
-        .spawn(move || fetcher.run(&|| shutdown.is_cancelled()).context("media fetcher"))?)
+        .spawn(move || {
+            fetcher
+                .run(&|| shutdown.is_cancelled())
+                .context("media fetcher")
+        })?)
 }

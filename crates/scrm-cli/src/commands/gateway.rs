@@ -50,7 +50,16 @@ pub(crate) fn run_gateway(ctx: &Context, args: EdgeArgs) -> anyhow::Result<ExitC
     let shutdown = CancellationToken::new();
     runtime.spawn(process::stop_on_signal(shutdown.clone()));
     let media = match edge::cloud_client(ctx)? {
-        Some(client) => Some(edge::spawn_media(ctx, &log, client, &metrics, &runtime, &shutdown)?),
+        Some(client) => Some(edge::spawn_media(
+            &edge::Running {
+                ctx,
+                log: &log,
+                metrics: &metrics,
+                runtime: &runtime,
+                shutdown: &shutdown,
+            },
+            client,
+        )?),
         None => {
             eprintln!("scrm: no Cloud API access token: inbound media is not copied");
             None
@@ -69,7 +78,9 @@ pub(crate) fn run_gateway(ctx: &Context, args: EdgeArgs) -> anyhow::Result<ExitC
         listener.local_addr()?,
         ctx.config.whatsapp.webhook_path
     );
-    health.component("gateway").set_ready(true, "accepting webhooks");
+    health
+        .component("gateway")
+        .set_ready(true, "accepting webhooks");
     let served = runtime.block_on(scrm_http::serve(listener, app, shutdown.clone()));
     shutdown.cancel();
     if let Some(media) = media {
@@ -93,14 +104,11 @@ pub(crate) fn run_sender(ctx: &Context, args: EdgeArgs) -> anyhow::Result<ExitCo
             "the sender rechecks each trigger against the customer's state: set whatsapp.state_url to a running processor's API (or run `scrm serve`, which has the sender inside)"
         );
     };
-    let token = ctx
-        .config
-        .api
-        .token()
-        .context("whatsapp.state_url needs the API's bearer token (SCRM_API_TOKEN or api.token_file)")?;
-    let states = Arc::new(
-        HttpStates::new(state_url, Secret::new(token)).map_err(|e| anyhow::anyhow!(e))?,
-    );
+    let token = ctx.config.api.token().context(
+        "whatsapp.state_url needs the API's bearer token (SCRM_API_TOKEN or api.token_file)",
+    )?;
+    let states =
+        Arc::new(HttpStates::new(state_url, Secret::new(token)).map_err(|e| anyhow::anyhow!(e))?);
     let pack = Arc::new(super::rules::load(
         args.rules.as_deref(),
         ctx.config.processor.rule_pack.as_deref(),
@@ -117,7 +125,16 @@ pub(crate) fn run_sender(ctx: &Context, args: EdgeArgs) -> anyhow::Result<ExitCo
     let shutdown = CancellationToken::new();
     runtime.spawn(process::stop_on_signal(shutdown.clone()));
     let sender = edge::spawn_sender(
-        ctx, &log, client, states, pack, &metrics, &runtime, &shutdown,
+        &edge::Running {
+            ctx,
+            log: &log,
+            metrics: &metrics,
+            runtime: &runtime,
+            shutdown: &shutdown,
+        },
+        client,
+        states,
+        pack,
     )?;
     let health = Health::new();
     let app = ApiState::new(health.clone(), Arc::new(registry)).router();
@@ -125,7 +142,10 @@ pub(crate) fn run_sender(ctx: &Context, args: EdgeArgs) -> anyhow::Result<ExitCo
     let listener = runtime
         .block_on(scrm_http::bind(addr))
         .with_context(|| format!("listening on {addr}"))?;
-    eprintln!("scrm: sender running; health and metrics on http://{}", listener.local_addr()?);
+    eprintln!(
+        "scrm: sender running; health and metrics on http://{}",
+        listener.local_addr()?
+    );
     health.component("sender").set_ready(true, "sending");
     let server = runtime.spawn(scrm_http::serve(listener, app, shutdown.clone()));
     let result = sender

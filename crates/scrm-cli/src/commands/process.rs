@@ -147,24 +147,20 @@ pub(crate) fn run(ctx: &Context, args: ProcessArgs, serve: bool) -> anyhow::Resu
                     ctx.region,
                     Some(processor.handle()),
                 )));
-                edge_threads.push(super::edge::spawn_sender(
+                let running = super::edge::Running {
                     ctx,
-                    &log,
+                    log: &log,
+                    metrics: &edge_metrics,
+                    runtime: &runtime,
+                    shutdown: &shutdown,
+                };
+                edge_threads.push(super::edge::spawn_sender(
+                    &running,
                     client.clone(),
                     states,
                     processor.handle().pack(),
-                    &edge_metrics,
-                    &runtime,
-                    &shutdown,
                 )?);
-                edge_threads.push(super::edge::spawn_media(
-                    ctx,
-                    &log,
-                    client,
-                    &edge_metrics,
-                    &runtime,
-                    &shutdown,
-                )?);
+                edge_threads.push(super::edge::spawn_media(&running, client)?);
             }
             None => eprintln!(
                 "scrm: no Cloud API phone-number id or access token: the sender and media fetcher are off"

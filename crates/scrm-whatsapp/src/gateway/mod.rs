@@ -126,7 +126,10 @@ impl Gateway {
             }
             Err(e) => {
                 tracing::error!(error = %e, %reason, "webhook refused and not dead-lettered");
-                error(StatusCode::SERVICE_UNAVAILABLE, "the dead-letter topic is not writable; retry")
+                error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the dead-letter topic is not writable; retry",
+                )
             }
         }
     }
@@ -196,7 +199,10 @@ async fn receive(State(gw): State<Arc<Gateway>>, headers: HeaderMap, body: Bytes
         Err(e) => {
             tracing::error!(error = %e, "the seen-ids store failed");
             gw.count("unavailable", started);
-            return error(StatusCode::SERVICE_UNAVAILABLE, "dedup store unavailable; retry");
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "dedup store unavailable; retry",
+            );
         }
     };
     let topic = gw.conversation.topic().to_owned();
@@ -228,7 +234,10 @@ async fn receive(State(gw): State<Arc<Gateway>>, headers: HeaderMap, body: Bytes
         // The claim is dropped: Meta's retry will be appended.
         tracing::error!(error = %e, "webhook events not appended; answering 503");
         gw.count("unavailable", started);
-        return error(StatusCode::SERVICE_UNAVAILABLE, "the log is not writable; retry");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the log is not writable; retry",
+        );
     }
     if let Err(e) = claim.commit() {
         tracing::warn!(error = %e, "seen ids not stored; a retry may be appended again");

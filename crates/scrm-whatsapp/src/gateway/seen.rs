@@ -128,7 +128,10 @@ mod tests {
             claim.commit().unwrap();
         }
         let seen = Seen::open(dir.path(), Duration::from_secs(3600)).unwrap();
-        assert_eq!(seen.claim(&["a", "b", "c"]).unwrap().fresh(), [false, false, true]);
+        assert_eq!(
+            seen.claim(&["a", "b", "c"]).unwrap().fresh(),
+            [false, false, true]
+        );
     }
 
     #[test]

@@ -161,9 +161,12 @@ impl Sender {
             match error.class() {
                 ErrorClass::OutsideWindow => {
                     let template = match (&message, state) {
-                        (Message::FreeForm { fallback_template, .. }, Some(state)) => {
-                            fallback(&self.recheck_cx(), state, fallback_template)
-                        }
+                        (
+                            Message::FreeForm {
+                                fallback_template, ..
+                            },
+                            Some(state),
+                        ) => fallback(&self.recheck_cx(), state, fallback_template),
                         _ => None,
                     };
                     match template {

@@ -193,7 +193,9 @@ impl Sender {
                     let outcome = self.attempt(&trigger);
                     self.settle(&mut batch, &mut trigger, outcome)?;
                 }
-                Err(e) => tracing::error!(id = %due.id, error = %e, "unreadable scheduled trigger dropped"),
+                Err(e) => {
+                    tracing::error!(id = %due.id, error = %e, "unreadable scheduled trigger dropped")
+                }
             }
             ledger.write(batch)?;
             handled += 1;
@@ -215,7 +217,11 @@ impl Sender {
     }
 
     /// A new trigger from the topic.
-    fn take(&mut self, batch: &mut LedgerBatch<'_>, record: &StoredRecord) -> Result<(), SenderError> {
+    fn take(
+        &mut self,
+        batch: &mut LedgerBatch<'_>,
+        record: &StoredRecord,
+    ) -> Result<(), SenderError> {
         let trigger = self
             .codec
             .decode(&record.value, self.triggers_schema)
@@ -273,7 +279,11 @@ impl Sender {
                 batch.done(&id, &wamid);
                 let record = self.outbound_event(trigger, &wamid, &message, now);
                 self.owe(batch, record);
-                let label = if fallback { "fallback_template" } else { "sent" };
+                let label = if fallback {
+                    "fallback_template"
+                } else {
+                    "sent"
+                };
                 Metrics::outcome(&self.metrics.sender_results, label);
             }
             Outcome::NotSent {
@@ -283,14 +293,25 @@ impl Sender {
                 title,
                 retry_at_ms,
             } => {
-                let record =
-                    self.not_sent_event(trigger, outcome, &reasons, code, title.as_deref(), retry_at_ms, now);
+                let record = self.not_sent_event(
+                    trigger,
+                    outcome,
+                    &reasons,
+                    code,
+                    title.as_deref(),
+                    retry_at_ms,
+                    now,
+                );
                 self.owe(batch, record);
                 match (outcome, retry_at_ms) {
                     (NotSentOutcome::RetryLater, Some(at)) => {
                         trigger.attempts += 1;
                         batch.done(&id, "scheduled");
-                        batch.schedule(at, &id, &serde_json::to_vec(trigger).expect("triggers serialize"));
+                        batch.schedule(
+                            at,
+                            &id,
+                            &serde_json::to_vec(trigger).expect("triggers serialize"),
+                        );
                         Metrics::outcome(&self.metrics.sender_results, "retry_later");
                     }
                     (NotSentOutcome::Skipped, _) => {
@@ -307,7 +328,11 @@ impl Sender {
                 tracing::debug!(trigger = %id, until_ms, reason, "trigger waits");
                 trigger.attempts += 1;
                 batch.done(&id, "scheduled");
-                batch.schedule(until_ms, &id, &serde_json::to_vec(trigger).expect("triggers serialize"));
+                batch.schedule(
+                    until_ms,
+                    &id,
+                    &serde_json::to_vec(trigger).expect("triggers serialize"),
+                );
                 Metrics::outcome(&self.metrics.sender_results, "waiting");
             }
         }
@@ -350,7 +375,9 @@ impl Sender {
                 category_symbol(*category),
                 None,
             ),
-            Message::FreeForm { text, .. } => ("FREE_FORM", None, None, "SERVICE", Some(text.as_str())),
+            Message::FreeForm { text, .. } => {
+                ("FREE_FORM", None, None, "SERVICE", Some(text.as_str()))
+            }
         };
         let json = json!({
             "event_id": format!("sent:{}", trigger.trigger_id),

@@ -95,8 +95,7 @@ impl Trigger {
                 name: string(name, "message.template_name")?,
                 language: string(field(message, "language")?, "message.language")?,
                 category: symbol(field(message, "category")?, "message.category")?,
-                marketing: symbol(field(message, "category")?, "message.category")?
-                    == "MARKETING",
+                marketing: symbol(field(message, "category")?, "message.category")? == "MARKETING",
                 variables: strings(field(message, "variables")?, "message.variables")?,
             }
         } else {
@@ -160,7 +159,9 @@ fn symbol(value: &Value, name: &str) -> Result<String, String> {
 fn millis(value: &Value, name: &str) -> Result<i64, String> {
     match value {
         Value::TimestampMillis(ms) | Value::Long(ms) => Ok(*ms),
-        other => Err(format!("{name}: expected timestamp-millis, found {other:?}")),
+        other => Err(format!(
+            "{name}: expected timestamp-millis, found {other:?}"
+        )),
     }
 }
 

@@ -11,8 +11,8 @@ use scrm_events::{Event, InputTopic};
 use scrm_ingest::Ingest;
 use scrm_log::{EmbeddedLog, EmbeddedOptions, EventLog, StoredRecord, TopicSpec};
 use scrm_processor::{
-    Metrics as ProcessorMetrics, OutputEncoder, Processor, ProcessorOptions, SystemClock,
-    TimeMode, Topics,
+    Metrics as ProcessorMetrics, OutputEncoder, Processor, ProcessorOptions, SystemClock, TimeMode,
+    Topics,
 };
 use scrm_rules::RulePack;
 use scrm_schema::{Codec, TopicKind};
