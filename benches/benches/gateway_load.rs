@@ -41,7 +41,13 @@ fn ingest(codec: &Arc<Codec>, kind: TopicKind) -> Ingest {
     let schema = scrm_schema::Catalog::embedded()
         .current(kind.value_schema().unwrap())
         .unwrap();
-    Ingest::new(codec.clone(), kind, schema, kind.name(""), "HK".parse().unwrap())
+    Ingest::new(
+        codec.clone(),
+        kind,
+        schema,
+        kind.name(""),
+        "HK".parse().unwrap(),
+    )
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -152,7 +158,11 @@ fn main() {
     let mut sorted = latencies;
     sorted.sort_unstable();
     let appended: u64 = (0..PARTITIONS)
-        .map(|p| log.watermarks(&TopicKind::Conversation.name(""), p).unwrap().high)
+        .map(|p| {
+            log.watermarks(&TopicKind::Conversation.name(""), p)
+                .unwrap()
+                .high
+        })
         .sum();
     println!(
         "  posts: {total}, answered 200: {}, events in the log: {appended}",

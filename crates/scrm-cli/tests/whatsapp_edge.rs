@@ -55,6 +55,14 @@ fn a_webhook_message_gets_its_automated_reply_and_the_status_comes_back() {
         }
     };
     let http = reqwest::blocking::Client::new();
+    let customer = || -> serde_json::Value {
+        http.get(format!("{api}/customers/%2B85291234567"))
+            .bearer_auth("api-token")
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
     let post = |body: &str| {
         http.post(format!("{api}/webhook"))
             .header("content-type", "application/json")
@@ -98,13 +106,7 @@ fn a_webhook_message_gets_its_automated_reply_and_the_status_comes_back() {
         // The send became an outbound event: the customer API shows its trail.
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let state: serde_json::Value = http
-                .get(format!("{api}/customers/%2B85291234567"))
-                .bearer_auth("api-token")
-                .send()
-                .unwrap()
-                .json()
-                .unwrap();
+            let state = customer();
             if let Some(m) = state["messages"].as_array().and_then(|m| m.first()) {
                 break m["wamid"].as_str().unwrap().to_owned();
             }
@@ -122,13 +124,7 @@ fn a_webhook_message_gets_its_automated_reply_and_the_status_comes_back() {
     assert_eq!(post(&status), 200);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let state: serde_json::Value = http
-            .get(format!("{api}/customers/%2B85291234567"))
-            .bearer_auth("api-token")
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
+        let state = customer();
         if state["messages"][0]["status"] == "Read" {
             break;
         }

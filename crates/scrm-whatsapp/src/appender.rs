@@ -22,10 +22,26 @@ struct Job {
     done: oneshot::Sender<Result<(), String>>,
 }
 
-/// The handle requests append through; cheap to clone.
+/// The handle requests append through; cheap to clone. When the last clone is dropped,
+/// the thread finishes what it has and stops, and the drop waits for it: the log is never
+/// still in use when the process exits.
 #[derive(Clone)]
 pub struct Appender {
-    tx: mpsc::SyncSender<Job>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    tx: Option<mpsc::SyncSender<Job>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl std::fmt::Debug for Appender {
@@ -44,11 +60,16 @@ impl Appender {
     /// most `max_records` records (a single larger job still goes whole).
     pub fn start(log: Arc<dyn EventLog>, max_records: usize) -> Self {
         let (tx, rx) = mpsc::sync_channel::<Job>(4096);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("scrm-appender".into())
             .spawn(move || run(log.as_ref(), &rx, max_records.max(1)))
             .expect("spawning the appender thread");
-        Appender { tx }
+        Appender {
+            inner: Arc::new(Inner {
+                tx: Some(tx),
+                thread: Some(thread),
+            }),
+        }
     }
 
     /// Appends `writes` durably; returns once they are (or the append failed).
@@ -57,7 +78,11 @@ impl Appender {
             return Ok(());
         }
         let (done, answer) = oneshot::channel();
-        let tx = self.tx.clone();
+        let tx = self
+            .inner
+            .tx
+            .clone()
+            .ok_or_else(|| AppendError("the appender has stopped".into()))?;
         // The queue is bounded; waiting for room must not block the runtime.
         tokio::task::spawn_blocking(move || tx.send(Job { writes, done }))
             .await

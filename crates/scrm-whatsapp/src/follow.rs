@@ -12,13 +12,22 @@ use scrm_log::{EventLog, LogError, PartitionReader, StoredRecord};
 
 use crate::ledger::{Ledger, LedgerError};
 
-/// The follower could not start or read.
+/// A failure of a worker at the edge itself (the sender, the media fetcher): its ledger,
+/// the log, its directory. Not of a message: those are results, recorded as events.
 #[derive(Debug, thiserror::Error)]
-pub enum FollowError {
+pub enum WorkerError {
     #[error(transparent)]
     Log(#[from] LogError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error("appending to {topic}: {error}")]
+    Append { topic: String, error: String },
+    #[error("{path}: {source}")]
+    Dir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Readers of every partition of one topic.
@@ -44,7 +53,7 @@ impl Follower {
         ledger: &Ledger,
         topic: &str,
         partitions: u32,
-    ) -> Result<Self, FollowError> {
+    ) -> Result<Self, WorkerError> {
         let mut readers = Vec::with_capacity(partitions as usize);
         for partition in 0..partitions {
             let from = ledger.offset(topic, partition)?;
@@ -63,7 +72,7 @@ impl Follower {
 
     /// Up to `max` records of the next partition that has any, trying each partition once;
     /// waits up to `wait` in total when none has.
-    pub fn poll(&mut self, max: usize, wait: Duration) -> Result<Vec<StoredRecord>, FollowError> {
+    pub fn poll(&mut self, max: usize, wait: Duration) -> Result<Vec<StoredRecord>, WorkerError> {
         let n = self.readers.len();
         if n == 0 {
             std::thread::sleep(wait);

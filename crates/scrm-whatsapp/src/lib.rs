@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod sender;
 
 pub use appender::Appender;
+pub use follow::WorkerError;
 pub use gateway::{Gateway, GatewayOptions};
 pub use ledger::Ledger;
 pub use media::{MediaFetcher, MediaParts};

@@ -20,26 +20,9 @@ use scrm_schema::{Codec, KnownSchema};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::follow::{FollowError, Follower};
-use crate::ledger::{Ledger, LedgerBatch, LedgerError};
+use crate::follow::{Follower, WorkerError};
+use crate::ledger::{Ledger, LedgerBatch};
 use crate::metrics::Metrics;
-
-/// Failures of the fetcher itself (its ledger, the log or its directory).
-#[derive(Debug, thiserror::Error)]
-pub enum MediaWorkerError {
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    #[error(transparent)]
-    Follow(#[from] FollowError),
-    #[error("appending to {topic}: {error}")]
-    Append { topic: String, error: String },
-    #[error("media directory {path}: {source}")]
-    Dir {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
 
 /// Everything a [`MediaFetcher`] is made of.
 #[derive(Debug)]
@@ -77,8 +60,8 @@ struct StoredCopy {
 }
 
 impl MediaFetcher {
-    pub fn new(parts: MediaParts) -> Result<Self, MediaWorkerError> {
-        std::fs::create_dir_all(&parts.dir).map_err(|source| MediaWorkerError::Dir {
+    pub fn new(parts: MediaParts) -> Result<Self, WorkerError> {
+        std::fs::create_dir_all(&parts.dir).map_err(|source| WorkerError::Dir {
             path: parts.dir.display().to_string(),
             source,
         })?;
@@ -98,22 +81,22 @@ impl MediaFetcher {
     }
 
     /// Fetches until `stop` says so.
-    pub fn run(&mut self, stop: &dyn Fn() -> bool) -> Result<(), MediaWorkerError> {
+    pub fn run(&mut self, stop: &dyn Fn() -> bool) -> Result<(), WorkerError> {
         while !stop() {
             self.step(Duration::from_millis(200))?;
         }
         self.flush()
     }
 
-    fn flush(&self) -> Result<(), MediaWorkerError> {
+    fn flush(&self) -> Result<(), WorkerError> {
         self.parts
             .ledger
             .flush(self.parts.log.as_ref())
-            .map_err(|(topic, error)| MediaWorkerError::Append { topic, error })
+            .map_err(|(topic, error)| WorkerError::Append { topic, error })
     }
 
     /// One batch of the conversation topic; returns how many media it stored.
-    pub fn step(&mut self, wait: Duration) -> Result<usize, MediaWorkerError> {
+    pub fn step(&mut self, wait: Duration) -> Result<usize, WorkerError> {
         self.flush()?;
         let mut stored = 0;
         let ledger = self.ledger.clone();
@@ -132,7 +115,7 @@ impl MediaFetcher {
         &mut self,
         batch: &mut LedgerBatch<'_>,
         record: &StoredRecord,
-    ) -> Result<bool, MediaWorkerError> {
+    ) -> Result<bool, WorkerError> {
         // Records the processor can't read go to its dead letters; here they are skipped.
         let Ok(value) = self
             .parts
@@ -193,7 +176,7 @@ impl MediaFetcher {
     }
 
     /// Fetches, fits and stores one media; `None` when it could not be fetched.
-    fn fetch(&mut self, media_id: &str) -> Result<Option<StoredCopy>, MediaWorkerError> {
+    fn fetch(&mut self, media_id: &str) -> Result<Option<StoredCopy>, WorkerError> {
         let mut attempt = 0;
         let file = loop {
             attempt += 1;
@@ -229,7 +212,7 @@ impl MediaFetcher {
             .parts
             .dir
             .join(format!("{sha}.{}", extension(&fitted.mime_type)));
-        write_durably(&path, &fitted.bytes).map_err(|source| MediaWorkerError::Dir {
+        write_durably(&path, &fitted.bytes).map_err(|source| WorkerError::Dir {
             path: path.display().to_string(),
             source,
         })?;

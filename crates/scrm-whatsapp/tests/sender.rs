@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::Edge;
 use scrm_cloudapi::mock::{MockCloud, MockOptions};
 use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token, TokioClock};
-use scrm_events::{NotSentOutcome, Payload};
+use scrm_events::{MessageNotSent, NotSentOutcome, Payload};
 use scrm_rules::RulePack;
 use scrm_schema::TopicKind;
 use scrm_state::CustomerState;
@@ -124,6 +124,17 @@ impl Rig {
                 return;
             }
         }
+    }
+
+    /// The `MessageNotSent` events, in order.
+    fn not_sent(&self) -> Vec<MessageNotSent> {
+        self.results()
+            .into_iter()
+            .filter_map(|p| match p {
+                Payload::NotSent(n) => Some(n),
+                _ => None,
+            })
+            .collect()
     }
 
     fn results(&self) -> Vec<Payload> {
@@ -266,14 +277,7 @@ fn outside_the_window_a_text_falls_back_to_its_template() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].body["type"], "template");
     assert_eq!(sent[0].body["template"]["name"], "order_update");
-    let not_sent: Vec<_> = rig
-        .results()
-        .into_iter()
-        .filter_map(|p| match p {
-            Payload::NotSent(n) => Some(n),
-            _ => None,
-        })
-        .collect();
+    let not_sent: Vec<_> = rig.not_sent();
     assert_eq!(not_sent.len(), 1);
     assert_eq!(not_sent[0].trigger_id, "t-2");
     assert_eq!(not_sent[0].outcome, NotSentOutcome::Failed);
@@ -304,14 +308,7 @@ fn rate_limits_back_off_and_undeliverable_is_terminal() {
     rig.drain(&mut sender);
     rig.now.fetch_add(48 * HOUR, Ordering::SeqCst);
     rig.drain(&mut sender);
-    let failed: Vec<_> = rig
-        .results()
-        .into_iter()
-        .filter_map(|p| match p {
-            Payload::NotSent(n) => Some(n),
-            _ => None,
-        })
-        .collect();
+    let failed: Vec<_> = rig.not_sent();
     assert_eq!(failed.len(), 1, "131026 is tried once and never again");
     assert_eq!(failed[0].outcome, NotSentOutcome::Failed);
     assert_eq!(failed[0].reasons, ["undeliverable"]);
@@ -330,14 +327,7 @@ fn the_marketing_cap_retries_after_a_day() {
     );
     rig.drain(&mut sender);
     assert!(rig.mock.requests().is_empty());
-    let retry = rig
-        .results()
-        .into_iter()
-        .find_map(|p| match p {
-            Payload::NotSent(n) => Some(n),
-            _ => None,
-        })
-        .unwrap();
+    let retry = rig.not_sent().into_iter().next().unwrap();
     assert_eq!(retry.outcome, NotSentOutcome::RetryLater);
     assert_eq!(retry.retry_at_ms, Some(NOW + 24 * HOUR));
     // 23 hours later: still waiting; 24 hours later: sent.

@@ -32,8 +32,8 @@ use scrm_rules::{Message, RulePack, TemplateCategory};
 use scrm_schema::{Codec, KnownSchema};
 use serde_json::json;
 
-use crate::follow::{FollowError, Follower};
-use crate::ledger::{Ledger, LedgerBatch, LedgerError};
+use crate::follow::{Follower, WorkerError};
+use crate::ledger::{Ledger, LedgerBatch};
 use crate::metrics::Metrics;
 pub use call::Outcome;
 pub use states::{CustomerStates, HttpStates};
@@ -69,17 +69,6 @@ impl SenderOptions {
             poll_wait: Duration::from_millis(200),
         }
     }
-}
-
-/// A failure of the sender itself (its ledger or the log), not of a message.
-#[derive(Debug, thiserror::Error)]
-pub enum SenderError {
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    #[error(transparent)]
-    Follow(#[from] FollowError),
-    #[error("appending to {topic}: {error}")]
-    Append { topic: String, error: String },
 }
 
 /// Milliseconds since the epoch; a function so tests can set the time.
@@ -141,7 +130,7 @@ impl std::fmt::Debug for SenderParts {
 }
 
 impl Sender {
-    pub fn new(parts: SenderParts) -> Result<Self, SenderError> {
+    pub fn new(parts: SenderParts) -> Result<Self, WorkerError> {
         let follower = Follower::start(
             &parts.log,
             &parts.ledger,
@@ -171,7 +160,7 @@ impl Sender {
     }
 
     /// Sends until `stop` says so; returns on a failure of the ledger or the log.
-    pub fn run(&mut self, stop: &dyn Fn() -> bool) -> Result<(), SenderError> {
+    pub fn run(&mut self, stop: &dyn Fn() -> bool) -> Result<(), WorkerError> {
         while !stop() {
             self.step()?;
         }
@@ -180,7 +169,7 @@ impl Sender {
 
     /// One round: what is due from the schedule, then one batch of new triggers. Returns
     /// how many triggers it handled.
-    pub fn step(&mut self) -> Result<usize, SenderError> {
+    pub fn step(&mut self) -> Result<usize, WorkerError> {
         self.flush_owed()?;
         let mut handled = 0;
         let now = (self.now)();
@@ -221,7 +210,7 @@ impl Sender {
         &mut self,
         batch: &mut LedgerBatch<'_>,
         record: &StoredRecord,
-    ) -> Result<(), SenderError> {
+    ) -> Result<(), WorkerError> {
         let trigger = self
             .codec
             .decode(&record.value, self.triggers_schema)
@@ -267,7 +256,7 @@ impl Sender {
         batch: &mut LedgerBatch<'_>,
         trigger: &mut Trigger,
         outcome: Outcome,
-    ) -> Result<(), SenderError> {
+    ) -> Result<(), WorkerError> {
         let now = (self.now)();
         let id = trigger.trigger_id.clone();
         match outcome {
@@ -349,10 +338,10 @@ impl Sender {
         }
     }
 
-    fn flush_owed(&mut self) -> Result<(), SenderError> {
+    fn flush_owed(&mut self) -> Result<(), WorkerError> {
         self.ledger
             .flush(self.log.as_ref())
-            .map_err(|(topic, error)| SenderError::Append { topic, error })
+            .map_err(|(topic, error)| WorkerError::Append { topic, error })
     }
 
     fn outbound_event(
