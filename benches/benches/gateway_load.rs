@@ -60,10 +60,11 @@ fn main() {
     let seconds = env_or("SCRM_BENCH_SECONDS", 10);
     let total = rate * seconds;
     let dir = tempfile::tempdir().unwrap();
+    let fsync = env_or("SCRM_BENCH_FSYNC", 1) != 0;
     let log = EmbeddedLog::open(
         &dir.path().join("log"),
         EmbeddedOptions {
-            sync: true,
+            sync: fsync,
             ..EmbeddedOptions::default()
         },
     )
@@ -116,9 +117,16 @@ fn main() {
     });
 
     println!(
-        "gateway load: {rate} signed posts/s for {seconds} s, durable appends (fsync), {PARTITIONS} partitions"
+        "gateway load: {rate} signed posts/s for {seconds} s, {} appends, {PARTITIONS} partitions",
+        if fsync { "durable (fsync)" } else { "unsynced" }
     );
-    let (latencies, failures, elapsed) = runtime.block_on(async move {
+    // The load comes from its own runtime, as Meta's would come from elsewhere.
+    let client_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (latencies, failures, elapsed) = client_runtime.block_on(async move {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(512)
             .build()

@@ -8,11 +8,10 @@
 //! appends each request at once.
 
 use std::collections::BTreeMap;
-use std::sync::mpsc;
 use std::sync::Arc;
 
 use scrm_log::{EventLog, Record};
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 /// Records for one topic.
 pub type Write = (String, Record);
@@ -31,7 +30,7 @@ pub struct Appender {
 }
 
 struct Inner {
-    tx: Option<mpsc::SyncSender<Job>>,
+    tx: Option<mpsc::Sender<Job>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -59,10 +58,10 @@ impl Appender {
     /// Starts the appending thread; it stops when every handle is dropped. A batch takes at
     /// most `max_records` records (a single larger job still goes whole).
     pub fn start(log: Arc<dyn EventLog>, max_records: usize) -> Self {
-        let (tx, rx) = mpsc::sync_channel::<Job>(4096);
+        let (tx, mut rx) = mpsc::channel::<Job>(4096);
         let thread = std::thread::Builder::new()
             .name("scrm-appender".into())
-            .spawn(move || run(log.as_ref(), &rx, max_records.max(1)))
+            .spawn(move || run(log.as_ref(), &mut rx, max_records.max(1)))
             .expect("spawning the appender thread");
         Appender {
             inner: Arc::new(Inner {
@@ -83,10 +82,10 @@ impl Appender {
             .tx
             .clone()
             .ok_or_else(|| AppendError("the appender has stopped".into()))?;
-        // The queue is bounded; waiting for room must not block the runtime.
-        tokio::task::spawn_blocking(move || tx.send(Job { writes, done }))
+        // The queue is bounded: under overload requests wait here, without blocking the
+        // runtime.
+        tx.send(Job { writes, done })
             .await
-            .map_err(|e| AppendError(e.to_string()))?
             .map_err(|_| AppendError("the appender has stopped".into()))?;
         answer
             .await
@@ -95,8 +94,8 @@ impl Appender {
     }
 }
 
-fn run(log: &dyn EventLog, rx: &mpsc::Receiver<Job>, max_records: usize) {
-    while let Ok(first) = rx.recv() {
+fn run(log: &dyn EventLog, rx: &mut mpsc::Receiver<Job>, max_records: usize) {
+    while let Some(first) = rx.blocking_recv() {
         let mut records = first.writes.len();
         let mut jobs = vec![first];
         while records < max_records {
