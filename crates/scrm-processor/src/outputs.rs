@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use scrm_rules::policy::Verdict;
-use scrm_rules::{CrmOp, Message, Severity, TemplateCategory};
+use scrm_rules::{CrmOp, Message, Severity};
 use scrm_schema::json::{json_to_avro, Names};
 use scrm_schema::{Codec, KnownSchema, TopicKind};
 use scrm_state::OutboxEntry;
@@ -196,11 +196,7 @@ impl OutputEncoder {
             } => json!({"TemplateMessage": {
                 "template_name": name,
                 "language": language,
-                "category": match category {
-                    TemplateCategory::Marketing => "MARKETING",
-                    TemplateCategory::Utility => "UTILITY",
-                    TemplateCategory::Authentication => "AUTHENTICATION",
-                },
+                "category": category.symbol(),
                 "variables": variables,
             }}),
             Message::FreeForm {

@@ -24,6 +24,27 @@ pub enum TemplateCategory {
     Authentication,
 }
 
+impl TemplateCategory {
+    /// The Avro symbol of `TemplateCategory` (automation_trigger.avsc).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            TemplateCategory::Marketing => "MARKETING",
+            TemplateCategory::Utility => "UTILITY",
+            TemplateCategory::Authentication => "AUTHENTICATION",
+        }
+    }
+
+    /// The category of an Avro symbol; `UNKNOWN` (or anything else) is treated as utility,
+    /// the category without marketing's limits.
+    pub fn from_symbol(symbol: &str) -> TemplateCategory {
+        match symbol {
+            "MARKETING" => TemplateCategory::Marketing,
+            "AUTHENTICATION" => TemplateCategory::Authentication,
+            _ => TemplateCategory::Utility,
+        }
+    }
+}
+
 /// A CRM operation (see `crm_command.avsc`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CrmOp {

@@ -106,12 +106,13 @@ impl Ledger {
             path,
             next_outbox: AtomicU64::new(0),
         };
-        let owed = ledger.prefixed(b"x")?;
-        let next = owed.last().map_or(0, |(k, _)| {
-            let mut seq = [0u8; 8];
-            seq.copy_from_slice(&k[1..9.min(k.len())]);
-            u64::from_be_bytes(seq) + 1
-        });
+        let mut next = 0;
+        ledger.scan(b"x", |k, _| {
+            if let Some(seq) = k.get(1..9).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+                next = u64::from_be_bytes(seq) + 1;
+            }
+            true
+        })?;
         ledger.next_outbox.store(next, Ordering::Relaxed);
         Ok(ledger)
     }
@@ -131,18 +132,30 @@ impl Ledger {
         }
     }
 
-    fn prefixed(&self, prefix: &[u8]) -> Result<Vec<Entry>, LedgerError> {
-        let mut out = Vec::new();
+    /// Calls `f` on each entry under `prefix`, in key order, while it returns true.
+    fn scan(
+        &self,
+        prefix: &[u8],
+        mut f: impl FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), LedgerError> {
         for item in self
             .db
             .iterator(IteratorMode::From(prefix, Direction::Forward))
         {
             let (k, v) = item.map_err(|e| self.db_error(e))?;
-            if !k.starts_with(prefix) {
+            if !k.starts_with(prefix) || !f(&k, &v) {
                 break;
             }
-            out.push((k.to_vec(), v.to_vec()));
         }
+        Ok(())
+    }
+
+    fn prefixed(&self, prefix: &[u8]) -> Result<Vec<Entry>, LedgerError> {
+        let mut out = Vec::new();
+        self.scan(prefix, |k, v| {
+            out.push((k.to_vec(), v.to_vec()));
+            true
+        })?;
         Ok(out)
     }
 
@@ -170,33 +183,37 @@ impl Ledger {
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
-    /// Waiting work due at or before `now_ms`, earliest first, at most `max`.
+    /// Waiting work due at or before `now_ms`, earliest first, at most `max`. Reads only
+    /// what it returns: the schedule is in due-time order.
     pub fn due(&self, now_ms: i64, max: usize) -> Result<Vec<Due>, LedgerError> {
         let mut out = Vec::new();
-        for (key, payload) in self.prefixed(b"s")? {
-            if out.len() >= max || key.len() < 9 {
-                break;
-            }
-            let mut t = [0u8; 8];
-            t.copy_from_slice(&key[1..9]);
+        self.scan(b"s", |key, payload| {
+            let Some(t) = key.get(1..9).and_then(|t| <[u8; 8]>::try_from(t).ok()) else {
+                return false;
+            };
             let due_ms = (u64::from_be_bytes(t) ^ (1 << 63)) as i64;
-            if due_ms > now_ms {
-                break;
+            if out.len() >= max || due_ms > now_ms {
+                return false;
             }
-            let id = String::from_utf8_lossy(&key[9..]).into_owned();
             out.push(Due {
-                key,
+                key: key.to_vec(),
                 due_ms,
-                id,
-                payload,
+                id: String::from_utf8_lossy(&key[9..]).into_owned(),
+                payload: payload.to_vec(),
             });
-        }
+            true
+        })?;
         Ok(out)
     }
 
-    /// How many items wait for their time.
+    /// How many items wait for their time (a walk over the schedule's keys).
     pub fn waiting(&self) -> Result<usize, LedgerError> {
-        Ok(self.prefixed(b"s")?.len())
+        let mut n = 0;
+        self.scan(b"s", |_, _| {
+            n += 1;
+            true
+        })?;
+        Ok(n)
     }
 
     /// Records owed to the log, oldest first, with their ledger keys.

@@ -28,7 +28,7 @@ use scrm_cloudapi::{Backoff, CloudClient, PairPacing, Throttle, TokioClock};
 use scrm_events::NotSentOutcome;
 use scrm_ingest::{Ingest, Refused};
 use scrm_log::{EventLog, Record, StoredRecord};
-use scrm_rules::{Message, RulePack, TemplateCategory};
+use scrm_rules::{Message, RulePack};
 use scrm_schema::{Codec, KnownSchema};
 use serde_json::json;
 
@@ -93,6 +93,8 @@ pub struct Sender {
     metrics: Metrics,
     pub(crate) now: Clock,
     pub(crate) runtime: tokio::runtime::Handle,
+    /// When the scheduled-work gauge was last set.
+    gauged: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for Sender {
@@ -156,6 +158,7 @@ impl Sender {
             metrics: parts.metrics,
             now: parts.now,
             runtime: parts.runtime,
+            gauged: None,
         })
     }
 
@@ -198,9 +201,16 @@ impl Sender {
             ledger.write(batch)?;
             handled += 1;
         }
-        self.metrics
-            .sender_scheduled
-            .set(self.ledger.waiting()? as i64);
+        // Counting walks the schedule: every few seconds is enough for a gauge.
+        if self
+            .gauged
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(5))
+        {
+            self.metrics
+                .sender_scheduled
+                .set(self.ledger.waiting()? as i64);
+            self.gauged = Some(std::time::Instant::now());
+        }
         self.flush_owed()?;
         Ok(handled)
     }
@@ -361,7 +371,7 @@ impl Sender {
                 "TEMPLATE",
                 Some(name.as_str()),
                 Some(language.as_str()),
-                category_symbol(*category),
+                category.symbol(),
                 None,
             ),
             Message::FreeForm { text, .. } => {
@@ -420,13 +430,5 @@ impl Sender {
             }},
         });
         self.conversation.json(&json).map_err(|e| e.to_string())
-    }
-}
-
-fn category_symbol(category: TemplateCategory) -> &'static str {
-    match category {
-        TemplateCategory::Marketing => "MARKETING",
-        TemplateCategory::Utility => "UTILITY",
-        TemplateCategory::Authentication => "AUTHENTICATION",
     }
 }

@@ -37,7 +37,6 @@ pub enum StoredMessage {
     Template {
         name: String,
         language: String,
-        marketing: bool,
         category: String,
         variables: Vec<String>,
     },
@@ -59,11 +58,7 @@ impl StoredMessage {
             } => Message::Template {
                 name: name.clone(),
                 language: language.clone(),
-                category: match category.as_str() {
-                    "MARKETING" => TemplateCategory::Marketing,
-                    "AUTHENTICATION" => TemplateCategory::Authentication,
-                    _ => TemplateCategory::Utility,
-                },
+                category: TemplateCategory::from_symbol(category),
                 variables: variables.clone(),
             },
             StoredMessage::FreeForm {
@@ -95,7 +90,6 @@ impl Trigger {
                 name: string(name, "message.template_name")?,
                 language: string(field(message, "language")?, "message.language")?,
                 category: symbol(field(message, "category")?, "message.category")?,
-                marketing: symbol(field(message, "category")?, "message.category")? == "MARKETING",
                 variables: strings(field(message, "variables")?, "message.variables")?,
             }
         } else {
