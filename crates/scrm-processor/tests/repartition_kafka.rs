@@ -144,6 +144,8 @@ fn records_of_two_partitioners_end_in_one_state() {
     );
     let one = state(murmur_p).expect("the customer's state on its partition");
     assert_eq!(one.keywords.get("discount"), Some(&4), "{:?}", one.keywords);
+    // More than 3 discount questions: the price-sensitive rule sees all four together.
+    assert!(one.tags.contains("price_sensitive"), "{:?}", one.tags);
     assert_eq!(high(murmur_p), 4, "the two stray records were routed here");
     let repartitioned: u64 = {
         let mut text = String::new();
