@@ -62,11 +62,11 @@ impl PartitionEngine {
         effect: Effect,
         outputs: &mut Vec<OutboxEntry>,
     ) -> Result<(), ProcessError> {
-        let customer = ecx.customer.unwrap_or("").to_owned();
+        let customer = ecx.customer.unwrap_or("");
         let partition = self.partition;
         let origin = || Origin {
             id: ecx.cause.output_id(ecx.rule, n),
-            customer: &customer,
+            customer,
             partition,
             at_ms: ecx.at_ms,
             rule: ecx.rule,
