@@ -207,6 +207,12 @@ pub struct ProcessorConfig {
     /// The rule pack (TOML, docs/rules.md); the built-in default pack when unset. Reloaded
     /// on SIGHUP. Env: `SCRM_RULE_PACK`.
     pub rule_pack: Option<PathBuf>,
+    /// The event times the processor believes, against its wall clock, in live and event
+    /// time alike: `max_ahead_ms` (default 10 minutes; env `SCRM_MAX_EVENT_AHEAD_MS`) and
+    /// `earliest_ms` (default 2009-01-01). A record outside goes to the dead-letter topic
+    /// (kind `TIME`) and does not move stream time. Replaying traffic dated ahead of the
+    /// machine's clock (synthetic data) needs a larger `max_ahead_ms`.
+    pub time_bounds: scrm_time::TimeBounds,
 }
 
 /// How the processor's clock works.
@@ -230,6 +236,7 @@ impl Default for ProcessorConfig {
             write_buffer_mib: 16,
             max_write_buffers: 2,
             rule_pack: None,
+            time_bounds: scrm_time::TimeBounds::default(),
         }
     }
 }
@@ -412,6 +419,13 @@ impl Config {
         if let Some(v) = get("SCRM_GRACE_MS") {
             self.processor.grace_ms = v.parse().map_err(|e| ConfigError::Env {
                 name: "SCRM_GRACE_MS".into(),
+                value: v.clone(),
+                reason: format!("{e}"),
+            })?;
+        }
+        if let Some(v) = get("SCRM_MAX_EVENT_AHEAD_MS") {
+            self.processor.time_bounds.max_ahead_ms = v.parse().map_err(|e| ConfigError::Env {
+                name: "SCRM_MAX_EVENT_AHEAD_MS".into(),
                 value: v.clone(),
                 reason: format!("{e}"),
             })?;

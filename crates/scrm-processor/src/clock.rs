@@ -1,44 +1,5 @@
-//! The wall clock, behind a trait so tests move it by hand instead of sleeping.
+//! The processor tells wall-clock time through `scrm_time`'s one [`Clock`] (live mode's idle
+//! time, the plausibility of event times). Re-exported so callers of the processor need not
+//! name scrm-time.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    /// Milliseconds since the Unix epoch.
-    fn now_ms(&self) -> i64;
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64)
-    }
-}
-
-/// A clock that only moves when told to.
-#[derive(Debug, Clone, Default)]
-pub struct ManualClock(Arc<AtomicI64>);
-
-impl ManualClock {
-    pub fn new(now_ms: i64) -> Self {
-        Self(Arc::new(AtomicI64::new(now_ms)))
-    }
-
-    pub fn set(&self, now_ms: i64) {
-        self.0.store(now_ms, Ordering::SeqCst);
-    }
-
-    pub fn advance(&self, by_ms: i64) {
-        self.0.fetch_add(by_ms, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now_ms(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+pub use scrm_time::{Clock, ManualClock, SharedClock, SystemClock};

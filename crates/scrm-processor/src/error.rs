@@ -14,6 +14,10 @@ pub enum Rejection {
     /// A well-formed record whose content is not acceptable.
     #[error("{0}")]
     Validation(String),
+    /// An event time that is not believed (too far ahead of the wall clock, or before any
+    /// plausible date); it must not move stream time.
+    #[error("{0}")]
+    Time(String),
 }
 
 impl Rejection {
@@ -22,6 +26,7 @@ impl Rejection {
         match self {
             Rejection::Decode(_) => "DECODE",
             Rejection::Validation(_) => "VALIDATION",
+            Rejection::Time(_) => "TIME",
         }
     }
 }

@@ -3,8 +3,12 @@
 //!
 //! - [`engine`]: one partition's state machine — decode, fold, rules, timers on stream
 //!   time — and its atomic commit of state, input offsets and outbox.
-//! - [`task`] runs an engine on its own thread: event-time merge of the input topics,
-//!   batching, appending the outbox, idle time in live mode.
+//! - [`merge`]: the event-time merge of a partition's inputs as a pure decision (which
+//!   record goes next), reusable by a replay tool.
+//! - [`task`] runs an engine on its own thread: reads the inputs in the merge's order,
+//!   batches, appends the outbox, keeps idle time in live mode.
+//! - `tables`: typed views of a partition's rows in the state store; a row that does not
+//!   decode is reported as corrupt state, never taken for the end of a table.
 //! - [`changelog`] restores a partition from the compacted changelog topic.
 //! - [`runtime`] owns the tasks of the partitions this instance holds (all of them on the
 //!   embedded log, a share of them in a Kafka consumer group) and stops them cleanly.
@@ -18,13 +22,15 @@ pub mod changelog;
 pub mod clock;
 pub mod engine;
 mod error;
+pub mod merge;
 pub mod metrics;
 pub mod outputs;
 pub mod query;
 pub mod runtime;
+mod tables;
 mod task;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use engine::PartitionEngine;
 pub use error::{ProcessError, Rejection};
 pub use metrics::Metrics;

@@ -23,11 +23,18 @@ pub const COMMITS: &str = "scrm_processor_commits";
 pub const PARTITIONS_OWNED: &str = "scrm_processor_partitions_owned";
 pub const RESTORE_RECORDS: &str = "scrm_processor_restore_records";
 pub const RESTORE_REMAINING: &str = "scrm_processor_restore_remaining_records";
+pub const REPEATS_DROPPED: &str = "scrm_processor_repeated_events_dropped";
+pub const REPARTITIONED: &str = "scrm_processor_repartitioned";
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct TopicPartition {
     pub topic: String,
     pub partition: u32,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TopicLabel {
+    pub topic: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -62,6 +69,8 @@ pub struct Metrics {
     pub partitions_owned: Gauge,
     pub restore_records: Counter,
     pub restore_remaining: Family<PartitionLabel, Gauge>,
+    pub repeats_dropped: Counter,
+    pub repartitioned: Family<TopicLabel, Counter>,
     /// All records applied, for the events/s gauge.
     applied: Arc<AtomicU64>,
 }
@@ -125,6 +134,16 @@ impl Metrics {
             RESTORE_REMAINING,
             "Changelog records still to read before the partition is ready",
             self.restore_remaining.clone(),
+        );
+        registry.register(
+            REPEATS_DROPPED,
+            "Input events dropped because their event id was already applied for the customer",
+            self.repeats_dropped.clone(),
+        );
+        registry.register(
+            REPARTITIONED,
+            "Input records that arrived on a partition their key does not hash to, routed to the right one",
+            self.repartitioned.clone(),
         );
     }
 }

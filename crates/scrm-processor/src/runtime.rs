@@ -12,8 +12,9 @@ use scrm_log::{EventLog, RebalanceListener};
 use scrm_rules::RulePack;
 use scrm_schema::TopicKind;
 use scrm_state::StateStore;
+use scrm_time::TimeBounds;
 
-use crate::clock::Clock;
+use crate::clock::SharedClock;
 use crate::error::ProcessError;
 use crate::metrics::Metrics;
 use crate::outputs::OutputEncoder;
@@ -28,14 +29,24 @@ pub enum TimeMode {
 
 #[derive(Debug, Clone)]
 pub struct ProcessorOptions {
+    /// Consumer group of the processor instances (Kafka).
     pub group_id: String,
+    /// Records applied per commit at most.
     pub batch_records: usize,
+    /// Longest time a batch stays open before it is committed.
     pub commit_interval: Duration,
+    /// How the processor tells time.
     pub time: TimeMode,
+    /// fsync the state store at every commit.
     pub fsync: bool,
     /// Return once every owned partition has applied everything there is (batch runs,
     /// tests).
     pub exit_when_caught_up: bool,
+    /// The event times believed against the clock, in live and event-time mode alike
+    /// (nothing real happens in the future); a record outside goes to the dead-letter topic
+    /// with kind `TIME` and does not move stream time. Default: 10 minutes ahead at most,
+    /// nothing before 2009.
+    pub time_bounds: TimeBounds,
 }
 
 impl Default for ProcessorOptions {
@@ -47,6 +58,7 @@ impl Default for ProcessorOptions {
             time: TimeMode::Live { grace_ms: 2_000 },
             fsync: true,
             exit_when_caught_up: false,
+            time_bounds: TimeBounds::default(),
         }
     }
 }
@@ -68,7 +80,7 @@ pub(crate) struct Shared {
     pub(crate) pack: PackCell,
     pub(crate) out: Arc<OutputEncoder>,
     pub(crate) options: ProcessorOptions,
-    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) clock: SharedClock,
     pub(crate) metrics: Metrics,
 }
 
@@ -224,7 +236,7 @@ impl Processor {
         pack: Arc<RulePack>,
         out: Arc<OutputEncoder>,
         options: ProcessorOptions,
-        clock: Arc<dyn Clock>,
+        clock: SharedClock,
         metrics: Metrics,
     ) -> Self {
         let shared = Arc::new(Shared {

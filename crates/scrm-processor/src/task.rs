@@ -16,15 +16,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use prometheus_client::metrics::counter::Counter;
 use scrm_events::InputTopic;
 use scrm_log::{PartitionReader, Record, StoredRecord};
 use scrm_schema::TopicKind;
 use scrm_state::OutboxEntry;
 
 use crate::changelog::{self, Restore, RestoreProgress};
-use crate::engine::{topic_kind, Committed, PartitionEngine};
+use crate::engine::{topic_kind, Committed, EngineOptions, PartitionEngine};
 use crate::error::ProcessError;
-use crate::metrics::{GateLabel, KindLabel, PartitionLabel, TopicPartition};
+use crate::merge::{Choice, Head, InputView, Merge, MergeMode};
+use crate::metrics::{GateLabel, KindLabel, PartitionLabel, TopicLabel, TopicPartition};
 use crate::runtime::{Shared, TimeMode};
 
 /// Flags the runtime reads.
@@ -45,17 +47,32 @@ struct Input {
     high_at: Option<Instant>,
     /// Position at which the log itself confirmed the end (event-time mode).
     confirmed_end: Option<u64>,
+    /// When the input was last found at its end; a silent input is polled again only
+    /// after [`SILENT_RECHECK`], not before every record of the others.
+    at_end_since: Option<Instant>,
+    /// `scrm_processor_events{topic,partition}` of this input, looked up once.
+    events: Counter,
 }
 
 impl Input {
-    fn head(&self) -> Option<&StoredRecord> {
-        self.buf.front()
+    fn view(&self) -> InputView {
+        InputView {
+            head: self.buf.front().map(|r| Head {
+                timestamp_ms: r.timestamp_ms,
+                offset: r.offset,
+            }),
+            position: self.reader.position(),
+            high_watermark: self.high,
+        }
     }
 }
 
 const READ_BATCH: usize = 2_000;
 const WATERMARK_TTL: Duration = Duration::from_millis(100);
 const LAG_INTERVAL: Duration = Duration::from_secs(1);
+/// How long a silent input found at its end is taken to stay there while the others are
+/// applied.
+const SILENT_RECHECK: Duration = Duration::from_millis(5);
 
 struct Progress<'a>(&'a Shared);
 
@@ -103,12 +120,16 @@ pub(crate) fn run(
         .log
         .describe_topic(&shared.out.topics().name(TopicKind::StateChangelog))?
         .map_or(1, |t| t.partitions);
-    let mut engine = PartitionEngine::open(
+    let mut engine = PartitionEngine::open_with(
         partition,
         partitions,
         shared.store.clone(),
         shared.pack.current(),
         shared.out.clone(),
+        EngineOptions {
+            clock: shared.clock.clone(),
+            time_bounds: shared.options.time_bounds,
+        },
     )?;
     let leftovers = engine.unflushed()?;
     if !leftovers.is_empty() {
@@ -124,8 +145,18 @@ pub(crate) fn run(
         let reader = shared
             .log
             .reader(&name, partition, engine.next_offset(topic))?;
+        let events = shared
+            .metrics
+            .events
+            .get_or_create(&TopicPartition {
+                topic: name.clone(),
+                partition,
+            })
+            .clone();
         inputs.push(Input {
             topic,
+            events,
+            at_end_since: None,
             name,
             partition,
             reader,
@@ -142,23 +173,20 @@ pub(crate) fn run(
 
     let options = &shared.options;
     let mut batch_started = Instant::now();
-    let mut held_since: Option<(i64, Instant)> = None;
+    let mut merge = Merge::new(match options.time {
+        TimeMode::Live { grace_ms } => MergeMode::Live { grace_ms },
+        TimeMode::Event => MergeMode::Event,
+    });
+    let merge_started = Instant::now();
     while !stop.load(Ordering::SeqCst) {
         let mut applied = 0usize;
         while applied < options.batch_records && !stop.load(Ordering::SeqCst) {
-            let Some(i) = next_input(shared, &mut inputs, &mut held_since)? else {
+            let Some(i) = next_input(shared, &mut inputs, &mut merge, merge_started)? else {
                 break;
             };
             let record = inputs[i].buf.pop_front().expect("chosen input has a head");
             engine.apply(inputs[i].topic, &record)?;
-            shared
-                .metrics
-                .events
-                .get_or_create(&TopicPartition {
-                    topic: inputs[i].name.clone(),
-                    partition,
-                })
-                .inc();
+            inputs[i].events.inc();
             shared.metrics.count_applied();
             applied += 1;
             if batch_started.elapsed() >= options.commit_interval {
@@ -217,56 +245,34 @@ pub(crate) fn run(
     Ok(())
 }
 
-/// The input whose head goes next, if one may go now.
+/// The input whose head goes next, if one may go now (the rule is [`crate::merge`]'s).
 fn next_input(
     shared: &Shared,
     inputs: &mut [Input],
-    held_since: &mut Option<(i64, Instant)>,
+    merge: &mut Merge,
+    started: Instant,
 ) -> Result<Option<usize>, ProcessError> {
     // An input with nothing buffered fetches what it knows is there; one at its end holds
     // nothing back.
-    let mut all_settled = true;
     for input in inputs.iter_mut() {
-        if input.buf.is_empty() {
-            all_settled &= at_end(shared, input, false)?;
+        let settled = input
+            .at_end_since
+            .is_some_and(|at| at.elapsed() < SILENT_RECHECK);
+        if input.buf.is_empty() && !settled {
+            input.at_end_since = at_end(shared, input, false)?.then(Instant::now);
         }
     }
-    let Some(best) = (0..inputs.len())
-        .filter(|&i| inputs[i].head().is_some())
-        .min_by_key(|&i| {
-            let h = inputs[i].head().expect("filtered");
-            (h.timestamp_ms, i, h.offset)
-        })
-    else {
-        return Ok(None);
+    let views: Vec<InputView> = inputs.iter().map(Input::view).collect();
+    let wall_ms = match shared.options.time {
+        TimeMode::Live { .. } => shared.clock.now_ms(),
+        // Event time never reads the clock.
+        TimeMode::Event => 0,
     };
-    // A silent input that is not known to be at its end may still hold an earlier record.
-    if !all_settled
-        && inputs
-            .iter()
-            .any(|i| i.buf.is_empty() && i.reader.position() < i.high)
-    {
-        return Ok(None);
-    }
-    let best_ts = inputs[best].head().expect("has head").timestamp_ms;
-    if let TimeMode::Live { grace_ms } = shared.options.time {
-        let silent = inputs.iter().any(|i| i.buf.is_empty());
-        if silent && best_ts > shared.clock.now_ms() - grace_ms {
-            // Hold it until the clock passes it, or for `grace` at most (clock skew).
-            let since = match held_since {
-                Some((ts, since)) if *ts == best_ts => *since,
-                _ => {
-                    *held_since = Some((best_ts, Instant::now()));
-                    Instant::now()
-                }
-            };
-            if since.elapsed() < Duration::from_millis(grace_ms as u64) {
-                return Ok(None);
-            }
-        }
-    }
-    *held_since = None;
-    Ok(Some(best))
+    let mono_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(match merge.choose(&views, wall_ms, mono_ms) {
+        Choice::Next(i) => Some(i),
+        Choice::Behind(_) | Choice::Hold { .. } | Choice::Empty => None,
+    })
 }
 
 /// Whether the input has nothing more to read right now. What the reader already fetched
@@ -382,6 +388,14 @@ fn commit(shared: &Shared, engine: &mut PartitionEngine) -> Result<(), ProcessEr
     for (kind, n) in stats.dead_letters {
         m.dead_letters
             .get_or_create(&KindLabel { kind: kind.into() })
+            .inc_by(n);
+    }
+    m.repeats_dropped.inc_by(stats.repeats_dropped);
+    for (topic, n) in stats.repartitioned {
+        m.repartitioned
+            .get_or_create(&TopicLabel {
+                topic: topic.to_string(),
+            })
             .inc_by(n);
     }
     flush(shared, engine, entries)?;

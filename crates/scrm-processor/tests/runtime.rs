@@ -252,3 +252,99 @@ fn a_new_instance_restores_every_partition_from_the_changelog() {
     // The restored offsets were the end: nothing was processed (or sent) twice.
     assert_eq!(triggers(), after_first);
 }
+
+#[test]
+fn an_event_appended_again_after_a_restart_is_dropped() {
+    let (dir, log, store) = one_message();
+    let clock: Arc<dyn scrm_processor::Clock> = Arc::new(ManualClock::new(T0 + DAY));
+    let outputs = || {
+        [
+            TopicKind::Triggers,
+            TopicKind::CrmCommands,
+            TopicKind::Alerts,
+        ]
+        .iter()
+        .map(|k| log.watermarks(&k.name(""), 0).unwrap().high)
+        .sum::<u64>()
+    };
+    let run = |store: Arc<dyn StateStore>, metrics: Metrics| {
+        processor(
+            log.clone(),
+            store,
+            TimeMode::Event,
+            clock.clone(),
+            true,
+            metrics,
+            scrm_rules::RulePack::default_pack(),
+        )
+        .run(&|| false)
+        .unwrap();
+    };
+    log.append(
+        "scrm.conversation.v1",
+        vec![inbound(ANA, T0 + 1, "Is there any discount?", 1)],
+    )
+    .unwrap();
+    run(store.clone(), Metrics::default());
+    let first = (
+        store
+            .get(Table::Customers, &keys::customer_key(0, ANA).unwrap())
+            .unwrap(),
+        outputs(),
+    );
+    assert!(first.1 > 0, "the discount question gets an answer");
+    drop(store);
+
+    // The producer retries both events: appended again at later offsets.
+    log.append(
+        "scrm.conversation.v1",
+        vec![
+            inbound(ANA, T0, "Oi", 0),
+            inbound(ANA, T0 + 1, "Is there any discount?", 1),
+        ],
+    )
+    .unwrap();
+    let store = self::store(dir.path(), "state");
+    let metrics = Metrics::default();
+    run(store.clone(), metrics.clone());
+    assert_eq!(metrics.repeats_dropped.get(), 2);
+    let second = (
+        store
+            .get(Table::Customers, &keys::customer_key(0, ANA).unwrap())
+            .unwrap(),
+        outputs(),
+    );
+    assert_eq!(second, first);
+    assert_eq!(
+        meta(store.as_ref(), 0).unwrap().next_offsets["scrm.conversation.v1"],
+        4
+    );
+}
+
+#[test]
+fn a_microsecond_event_time_goes_to_the_dlq_and_the_run_still_ends() {
+    let (_dir, log, store) = one_message();
+    log.append(
+        "scrm.conversation.v1",
+        vec![inbound("+85291234567", T0 * 1_000, "Hi", 9)],
+    )
+    .unwrap();
+    let metrics = Metrics::default();
+    processor(
+        log.clone(),
+        store.clone(),
+        TimeMode::Event,
+        Arc::new(ManualClock::new(T0 + DAY)),
+        true,
+        metrics.clone(),
+        lost_only(),
+    )
+    .run(&|| false)
+    .unwrap();
+    assert_eq!(meta(store.as_ref(), 0).unwrap().stream_time_ms, Some(T0));
+    assert_eq!(log.watermarks("scrm.dlq.v1", 0).unwrap().high, 1);
+    assert!(store
+        .get(Table::Customers, &keys::customer_key(0, ANA).unwrap())
+        .unwrap()
+        .is_some());
+}

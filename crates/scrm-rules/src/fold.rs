@@ -38,6 +38,13 @@ pub struct FoldSettings {
     pub aggregate_days: i64,
     /// CRM field recording opt-in ("true"/"false").
     pub opt_in_field: String,
+    /// How many of a customer's latest event ids the processor remembers to drop an
+    /// event appended twice (a producer's retry, a re-routed record re-sent after a crash).
+    /// 256 by default.
+    pub dedup_ids: usize,
+    /// How long, in event time, an event id is remembered (7 days by default): a repeat
+    /// older than this relative to the customer's latest event is applied again.
+    pub dedup_horizon_ms: i64,
 }
 
 impl Default for FoldSettings {
@@ -48,6 +55,8 @@ impl Default for FoldSettings {
             counters: BTreeMap::new(),
             aggregate_days: 8,
             opt_in_field: "whatsapp_opt_in".to_owned(),
+            dedup_ids: 256,
+            dedup_horizon_ms: 7 * DAY,
         }
     }
 }

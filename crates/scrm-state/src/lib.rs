@@ -16,6 +16,7 @@ pub mod keys;
 mod memory;
 pub mod model;
 mod model_v1;
+mod model_v2;
 mod rocks;
 pub mod store;
 pub mod window;
@@ -24,8 +25,8 @@ pub use keys::{KeyError, Table, TimerKey};
 pub use memory::MemoryStore;
 pub use model::{
     CustomerState, DayStats, DecodeError, MessageStatus, MessageTrail, MessagingLimit,
-    OrderSummary, OutboxEntry, PartitionMeta, PartitionStats, PolicySend, PolicyState, TierUsage,
-    STATE_VERSION,
+    OrderSummary, OutboxEntry, PartitionMeta, PartitionStats, PolicySend, PolicyState,
+    RecentEvents, TierUsage, STATE_VERSION,
 };
 pub use rocks::{RocksOptions, RocksStore};
 pub use store::{Batch, StateStore, StoreError};

@@ -11,6 +11,10 @@
 //! intents, the customer's location and time zone, and per partition the schedules and the
 //! aggregates of agents and complaints ([`PartitionStats`]), the outbound messages' delivery
 //! trail ([`MessageTrail`]) and Meta's messaging limit ([`MessagingLimit`]).
+//!
+//! Version 3 added the customer's latest applied event ids ([`RecentEvents`]), so an
+//! event appended twice is applied once; the partition's progress and the outbox entry are
+//! as in version 2 (their version-2 bytes decode with the current structs).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +24,7 @@ use thiserror::Error;
 use crate::window::WindowCounter;
 
 /// The version this release writes.
-pub const STATE_VERSION: u8 = 2;
+pub const STATE_VERSION: u8 = 3;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum DecodeError {
@@ -45,14 +49,18 @@ fn body<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     postcard::from_bytes(body).map_err(|e| DecodeError::Corrupt(e.to_string()))
 }
 
-/// Decodes the current version, or version 1 through `V1` and its conversion.
-fn decode<T: DeserializeOwned, V1: DeserializeOwned + Into<T>>(
-    bytes: &[u8],
-) -> Result<T, DecodeError> {
+/// Decodes the current version, or an older one through `V1` or `V2` and its conversion.
+fn decode<T, V1, V2>(bytes: &[u8]) -> Result<T, DecodeError>
+where
+    T: DeserializeOwned,
+    V1: DeserializeOwned + Into<T>,
+    V2: DeserializeOwned + Into<T>,
+{
     let (&version, rest) = bytes.split_first().ok_or(DecodeError::Empty)?;
     match version {
         STATE_VERSION => body(rest),
         1 => body::<V1>(rest).map(Into::into),
+        2 => body::<V2>(rest).map(Into::into),
         v if v > STATE_VERSION => Err(DecodeError::TooNew { found: v }),
         v => Err(DecodeError::Unknown { found: v }),
     }
@@ -119,6 +127,34 @@ pub struct CustomerState {
     /// The business's recent outbound messages and their delivery status, newest last
     /// (at most [`MessageTrail::MAX`], none older than the order horizon).
     pub messages: Vec<MessageTrail>,
+    /// The latest events applied, to drop one that arrives again (see [`RecentEvents`]).
+    pub recent_events: RecentEvents,
+}
+
+/// A customer's latest applied event ids with their event times, oldest first; bounded in
+/// number and in age, so it never grows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentEvents {
+    pub ids: Vec<(String, i64)>,
+}
+
+impl RecentEvents {
+    /// Whether `event_id` was applied (and is still remembered).
+    pub fn contains(&self, event_id: &str) -> bool {
+        self.ids.iter().any(|(id, _)| id == event_id)
+    }
+
+    /// Remembers `event_id` at `at_ms`; forgets ids older than `keep_after_ms` and the
+    /// oldest beyond `max` ids.
+    pub fn record(&mut self, event_id: &str, at_ms: i64, keep_after_ms: i64, max: usize) {
+        self.ids.retain(|(_, at)| *at > keep_after_ms);
+        let pos = self.ids.partition_point(|(_, at)| *at <= at_ms);
+        self.ids.insert(pos, (event_id.to_owned(), at_ms));
+        if self.ids.len() > max {
+            let excess = self.ids.len() - max;
+            self.ids.drain(..excess);
+        }
+    }
 }
 
 /// Delivery status of an outbound message. Statuses arrive out of order and `Delivered`
@@ -217,7 +253,7 @@ impl CustomerState {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode::<Self, crate::model_v1::CustomerStateV1>(bytes)
+        decode::<Self, crate::model_v1::CustomerStateV1, crate::model_v2::CustomerStateV2>(bytes)
     }
 
     /// The counter `name`, created with the given shape when new.
@@ -349,7 +385,7 @@ impl PartitionMeta {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode::<Self, crate::model_v1::PartitionMetaV1>(bytes)
+        decode::<Self, crate::model_v1::PartitionMetaV1, Self>(bytes)
     }
 }
 
@@ -370,7 +406,7 @@ impl OutboxEntry {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode::<Self, Self>(bytes)
+        decode::<Self, Self, Self>(bytes)
     }
 }
 
@@ -457,7 +493,49 @@ mod tests {
             2, 1, 1, 116, 3, 1, 20, 0, 0, 1, 1, 115, 40, 1, 2, 0, 0, 1, 1, 97, 1, 2, 1, 1, 2, 2, 1,
             2, 1, 1, 208, 15, 1, 119, 9,
         ];
-        assert_eq!(meta.encode(), golden, "{:?}", meta.encode());
+        // Version 3 changed only the customer state: the progress record's body is the same.
+        assert_eq!(meta.encode()[1..], golden[1..], "{:?}", meta.encode());
         assert_eq!(PartitionMeta::decode(&golden).unwrap(), meta);
+
+        // A customer of version 2: "+1", first seen and last event at 5, tag "x".
+        let golden: Vec<u8> = vec![
+            2, 2, 43, 49, 10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            1, 1, 120, 0, 0, 0, 0, 0,
+        ];
+        let state = CustomerState::decode(&golden).unwrap();
+        let mut expected = CustomerState::new("+1", 5);
+        expected.tags.insert("x".into());
+        assert_eq!(state, expected);
+        assert_eq!(state.recent_events, RecentEvents::default());
+    }
+
+    /// Version 3 is frozen once released: these bytes must stay readable. It added the
+    /// customer's latest event ids.
+    #[test]
+    fn version_3_golden_bytes_stay_readable() {
+        let mut state = CustomerState::new("+1", 5);
+        state.tags.insert("x".into());
+        state.recent_events.record("e1", 5, 0, 256);
+        let golden: Vec<u8> = vec![
+            3, 2, 43, 49, 10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            1, 1, 120, 0, 0, 0, 0, 0, 1, 2, 101, 49, 10,
+        ];
+        assert_eq!(state.encode(), golden, "{:?}", state.encode());
+        assert_eq!(CustomerState::decode(&golden).unwrap(), state);
+    }
+
+    #[test]
+    fn recent_events_are_bounded_in_number_and_age() {
+        let mut recent = RecentEvents::default();
+        for i in 0..10 {
+            recent.record(&format!("e{i}"), i * 100, 0, 4);
+        }
+        let ids: Vec<&str> = recent.ids.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["e6", "e7", "e8", "e9"]);
+        assert!(recent.contains("e9") && !recent.contains("e5"));
+        // Those at or before the horizon are forgotten.
+        recent.record("late", 950, 800, 4);
+        let ids: Vec<&str> = recent.ids.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["e9", "late"]);
     }
 }

@@ -63,6 +63,10 @@ fn yes() -> bool {
 pub(crate) struct StateSection {
     pub(crate) retention: Option<Spanned<String>>,
     pub(crate) order_horizon: Option<Spanned<String>>,
+    /// Event ids remembered per customer to drop repeats (256).
+    pub(crate) dedup_ids: Option<usize>,
+    /// How long an event id is remembered (`7d`).
+    pub(crate) dedup_horizon: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -126,6 +126,8 @@ fn build(raw: &PackFile, file: &str, problems: &mut Problems<'_>) -> Option<Rule
     let mut fold = FoldSettings::default();
     fold.retention_ms = duration_or(&raw.state.retention, fold.retention_ms, problems);
     fold.order_horizon_ms = duration_or(&raw.state.order_horizon, fold.order_horizon_ms, problems);
+    fold.dedup_ids = raw.state.dedup_ids.unwrap_or(fold.dedup_ids);
+    fold.dedup_horizon_ms = duration_or(&raw.state.dedup_horizon, fold.dedup_horizon_ms, problems);
     if fold.order_horizon_ms > fold.retention_ms {
         if let Some(s) = &raw.state.order_horizon {
             problems.at(
