@@ -86,7 +86,7 @@ fn an_image_over_5_mb_is_fetched_reencoded_kept_and_recorded_once() {
     };
     let mut media = fetcher(&edge, &mock, &rt, &metrics);
     for _ in 0..10 {
-        rt.block_on(media.step(std::time::Duration::from_millis(50)))
+        rt.block_on(media.step(std::time::Duration::from_millis(200)))
             .unwrap();
     }
     assert_eq!((stored("reencoded"), stored("stored")), (1, 0));

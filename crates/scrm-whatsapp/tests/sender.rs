@@ -124,7 +124,7 @@ impl Rig {
     fn drain(&self, sender: &mut Worker<Sender>) {
         self.rt.block_on(async {
             for _ in 0..50 {
-                if sender.step(Duration::from_millis(20)).await.unwrap() == 0 {
+                if sender.step(Duration::from_millis(200)).await.unwrap() == 0 {
                     return;
                 }
             }

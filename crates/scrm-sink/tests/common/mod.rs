@@ -255,7 +255,7 @@ pub fn dead_letters(log: &dyn EventLog) -> Vec<(String, String)> {
 /// Steps the worker until a step handles nothing.
 pub async fn drain(worker: &mut Worker<Fake>) {
     for _ in 0..100 {
-        if worker.step(Duration::from_millis(50)).await.unwrap() == 0 {
+        if worker.step(Duration::from_millis(200)).await.unwrap() == 0 {
             return;
         }
     }
