@@ -9,8 +9,8 @@
 //! traffic to a backup endpoint while the primary is slow and back once it recovers.
 //! Failures come back as [`SendError`] / [`MediaError`] (in `errors`), and
 //! [`SendError::class`] says what the caller should do next: fall back to a template,
-//! back off, retry later, or stop. The pacing parts are pure and driven by an injected
-//! clock: [`Throttle`] caps messages per second per business number (governor), while
+//! back off, retry later, or stop. The pacing parts are pure and read scrm's one injected
+//! clock (`scrm_time::SharedClock`): [`Throttle`] caps messages per second per business number (governor), while
 //! [`PairPacing`] and [`Backoff`] (in `pacing`) slow down after Meta's pair-rate and
 //! throughput errors. [`fit_image`] (in `media`) re-encodes images that exceed
 //! WhatsApp's size limit. [`mock`] is an axum server on `127.0.0.1:0` that implements the
@@ -36,4 +36,4 @@ pub use health::{run_prober, EndpointHealth, DEFAULT_SLOW_PROBE, SWITCH_AFTER};
 pub use media::{fit_image, Fitted, MAX_IMAGE_BYTES};
 pub use message::{MessageBody, OutgoingMessage, ValidationError};
 pub use pacing::{Backoff, PairPacing, PAIR_BACKOFF_MAX, PAIR_BACKOFF_START};
-pub use throttle::{Throttle, TokioClock, DEFAULT_PER_SECOND};
+pub use throttle::{Throttle, DEFAULT_PER_SECOND};

@@ -10,12 +10,9 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use governor::clock::{Clock, Reference};
-use governor::nanos::Nanos;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-use crate::throttle::TokioClock;
+use scrm_time::SharedClock;
 
 /// First pause for a recipient after a 131056.
 pub const PAIR_BACKOFF_START: Duration = Duration::from_secs(6);
@@ -26,19 +23,23 @@ pub const PAIR_BACKOFF_MAX: Duration = Duration::from_secs(60);
 /// are forgotten, so the map cannot grow without bound.
 const PRUNE_ABOVE: usize = 10_000;
 
-/// Per-recipient pauses after pair-rate-limit errors (131056).
-pub struct PairPacing<C: Clock = TokioClock> {
-    clock: C,
-    paused: Mutex<HashMap<String, Pause<C::Instant>>>,
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Per-recipient pauses after pair-rate-limit errors (131056), on scrm's one clock.
+pub struct PairPacing {
+    clock: SharedClock,
+    paused: Mutex<HashMap<String, Pause>>,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Pause<I> {
-    until: I,
+struct Pause {
+    until_ms: i64,
     backoff: Duration,
 }
 
-impl<C: Clock> std::fmt::Debug for PairPacing<C> {
+impl std::fmt::Debug for PairPacing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PairPacing")
             .field("paused", &self.lock().len())
@@ -46,34 +47,34 @@ impl<C: Clock> std::fmt::Debug for PairPacing<C> {
     }
 }
 
-impl<C: Clock> PairPacing<C> {
+impl PairPacing {
     /// No recipient paused.
-    pub fn new(clock: C) -> Self {
+    pub fn new(clock: SharedClock) -> Self {
         Self {
             clock,
             paused: Mutex::new(HashMap::new()),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pause<C::Instant>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pause>> {
         self.paused.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Records a 131056 for `recipient`: pauses it for 6 s, or twice its last pause (at
     /// most 1 min) if it was paused before without a success since. Returns the pause.
     pub fn record_pair_limited(&self, recipient: &str) -> Duration {
-        let now = self.clock.now();
+        let now = self.clock.now_ms();
         let mut paused = self.lock();
         if paused.len() > PRUNE_ABOVE {
-            let idle = Nanos::from(PAIR_BACKOFF_MAX);
-            paused.retain(|_, p| now.duration_since(p.until) < idle);
+            let idle = ms(PAIR_BACKOFF_MAX);
+            paused.retain(|_, p| now.saturating_sub(p.until_ms) < idle);
         }
         let backoff = match paused.get(recipient) {
             Some(p) => (p.backoff * 2).min(PAIR_BACKOFF_MAX),
             None => PAIR_BACKOFF_START,
         };
-        let until = now + Nanos::from(backoff);
-        paused.insert(recipient.to_owned(), Pause { until, backoff });
+        let until_ms = now.saturating_add(ms(backoff));
+        paused.insert(recipient.to_owned(), Pause { until_ms, backoff });
         backoff
     }
 
@@ -82,12 +83,12 @@ impl<C: Clock> PairPacing<C> {
         self.lock().remove(recipient);
     }
 
-    /// When `recipient` may be sent to again; `None` if it may be now.
-    pub fn ready_at(&self, recipient: &str) -> Option<C::Instant> {
-        let now = self.clock.now();
+    /// When (clock milliseconds) `recipient` may be sent to again; `None` if it may be now.
+    pub fn ready_at(&self, recipient: &str) -> Option<i64> {
+        let now = self.clock.now_ms();
         self.lock()
             .get(recipient)
-            .map(|p| p.until)
+            .map(|p| p.until_ms)
             .filter(|until| *until > now)
     }
 
@@ -99,7 +100,10 @@ impl<C: Clock> PairPacing<C> {
     pub fn check(&self, recipient: &str) -> Result<(), Duration> {
         match self.ready_at(recipient) {
             None => Ok(()),
-            Some(until) => Err(until.duration_since(self.clock.now()).into()),
+            Some(until) => {
+                let wait = until.saturating_sub(self.clock.now_ms()).max(0);
+                Err(Duration::from_millis(u64::try_from(wait).unwrap_or(0)))
+            }
         }
     }
 }
@@ -161,12 +165,12 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use governor::clock::FakeRelativeClock;
+    use scrm_time::ManualClock;
 
     #[test]
     fn pair_backoff_doubles_caps_and_resets() {
-        let clock = FakeRelativeClock::default();
-        let p = PairPacing::new(clock.clone());
+        let clock = ManualClock::new(0);
+        let p = PairPacing::new(clock.shared());
         let who = "85291234567";
         assert_eq!(p.ready_at(who), None);
         let pauses: Vec<u64> = (0..6)
@@ -187,7 +191,7 @@ mod tests {
         assert!(p.check(who).is_ok());
         assert_eq!(p.record_pair_limited(who), PAIR_BACKOFF_START);
         let at = p.ready_at(who).expect("paused");
-        assert_eq!(Duration::from(at), Duration::from_secs(66));
+        assert_eq!(at, 66_000);
     }
 
     #[test]

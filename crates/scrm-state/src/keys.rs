@@ -85,6 +85,11 @@ fn time_from(bytes: [u8; 8]) -> i64 {
     (u64::from_be_bytes(bytes) ^ (1 << 63)) as i64
 }
 
+/// The time [`time_bytes`] encoded.
+pub fn time_from_bytes(bytes: [u8; 8]) -> i64 {
+    time_from(bytes)
+}
+
 fn prefix(table: Table, partition: u32, capacity: usize) -> Vec<u8> {
     let mut key = Vec::with_capacity(5 + capacity);
     key.push(table.kind());

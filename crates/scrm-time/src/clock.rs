@@ -1,7 +1,8 @@
 //! The wall clock, behind a trait so tests move it by hand instead of sleeping.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -85,6 +86,41 @@ impl Clock for SystemClock {
 pub struct ManualClock {
     now: Arc<AtomicI64>,
     moved: Arc<watch::Sender<i64>>,
+    /// Deadlines of the waits in progress (deadline → how many), so a test can move the
+    /// clock exactly to the next one instead of guessing.
+    waits: Arc<Mutex<BTreeMap<i64, usize>>>,
+}
+
+/// Removes a wait's deadline from its clock's list when the wait ends or is dropped.
+struct Pending {
+    waits: Arc<Mutex<BTreeMap<i64, usize>>>,
+    deadline_ms: i64,
+}
+
+impl Pending {
+    fn new(waits: &Arc<Mutex<BTreeMap<i64, usize>>>, deadline_ms: i64) -> Self {
+        *waits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(deadline_ms)
+            .or_default() += 1;
+        Pending {
+            waits: waits.clone(),
+            deadline_ms,
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let mut waits = self.waits.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = waits.get_mut(&self.deadline_ms) {
+            *n -= 1;
+            if *n == 0 {
+                waits.remove(&self.deadline_ms);
+            }
+        }
+    }
 }
 
 impl Default for ManualClock {
@@ -99,7 +135,19 @@ impl ManualClock {
         ManualClock {
             now: Arc::new(AtomicI64::new(now_ms)),
             moved: Arc::new(moved),
+            waits: Arc::default(),
         }
+    }
+
+    /// The earliest deadline anyone is waiting for on this clock, if anyone is. A test
+    /// that drives a worker moves the clock to it to let exactly the next wait end.
+    pub fn next_deadline(&self) -> Option<i64> {
+        self.waits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys()
+            .next()
+            .copied()
     }
 
     /// This clock as a [`SharedClock`] (sharing its time with `self`).
@@ -140,6 +188,7 @@ impl Clock for ManualClock {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Wait> + Send + 'a>> {
         let mut moved = self.moved.subscribe();
         Box::pin(async move {
+            let _pending = Pending::new(&self.waits, deadline_ms);
             loop {
                 if self.now_ms() >= deadline_ms {
                     return Wait::Elapsed;
@@ -177,9 +226,11 @@ mod tests {
         clock.advance(Duration::from_secs(30));
         tokio::task::yield_now().await;
         assert!(!waiter.is_finished());
+        assert_eq!(clock.next_deadline(), Some(61_000));
         clock.advance(Duration::from_secs(30));
         assert_eq!(waiter.await.unwrap(), Wait::Elapsed);
         assert_eq!(clock.now_ms(), 61_000);
+        assert_eq!(clock.next_deadline(), None, "an ended wait is no longer listed");
     }
 
     #[tokio::test]

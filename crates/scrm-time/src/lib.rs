@@ -5,6 +5,7 @@
 //!   [`SystemClock`]; tests use [`ManualClock`] and move time by hand, and a wait on a
 //!   manual clock ends as soon as the test moves the clock past its deadline, so no test
 //!   sleeps to wait out a window. Waits also end on cancellation.
+//! - `governor` (feature `governor`): governor's rate limiters on that same clock.
 //! - [`plausible`]: event times come from outside (producers, the webhook, the shop's order
 //!   service) and are not trusted: [`TimeBounds`] refuses a time too far ahead of the wall
 //!   clock or before any plausible date, naming the likely unit mistake (seconds or
@@ -12,6 +13,8 @@
 //!   time and expire everyone else.
 
 pub mod clock;
+#[cfg(feature = "governor")]
+pub mod governor;
 pub mod plausible;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock, Wait};

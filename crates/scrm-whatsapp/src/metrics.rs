@@ -14,7 +14,6 @@ pub const GATEWAY_DUPLICATES: &str = "scrm_gateway_duplicates";
 pub const GATEWAY_IGNORED: &str = "scrm_gateway_ignored";
 pub const GATEWAY_SECONDS: &str = "scrm_gateway_request_seconds";
 pub const SENDER_RESULTS: &str = "scrm_sender_results";
-pub const SENDER_SCHEDULED: &str = "scrm_sender_scheduled";
 pub const SENDER_ENDPOINT_BACKUP: &str = "scrm_sender_on_backup_endpoint";
 pub const MEDIA_STORED: &str = "scrm_media_stored";
 
@@ -42,14 +41,16 @@ pub struct Metrics {
     /// Time from receiving a post to answering it.
     pub request_seconds: Histogram,
     /// Triggers by what the sender did: sent, fallback_template, skipped, failed,
-    /// retry_later, suppressed, duplicate.
+    /// retry_later, waiting, suppressed. Repeated ids are the worker's
+    /// (`scrm_sink_records{sink="whatsapp",outcome="duplicate"}`).
     pub sender_results: Family<OutcomeLabel, Counter>,
-    /// Triggers waiting for their time (deferred, retries).
-    pub sender_scheduled: Gauge,
     /// 1 while the sender uses the backup Graph API endpoint.
     pub on_backup: Gauge,
     /// Media copies stored, by whether they were re-encoded (stored, reencoded, failed).
     pub media: Family<OutcomeLabel, Counter>,
+    /// The delivery workers of the sender and the media fetcher (`scrm_sink_*`; the
+    /// waiting triggers are `scrm_sink_waiting{sink="whatsapp"}`).
+    pub sink: scrm_sink::Metrics,
 }
 
 impl Default for Metrics {
@@ -61,9 +62,9 @@ impl Default for Metrics {
             ignored: Family::default(),
             request_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             sender_results: Family::default(),
-            sender_scheduled: Gauge::default(),
             on_backup: Gauge::default(),
             media: Family::default(),
+            sink: scrm_sink::Metrics::default(),
         }
     }
 }
@@ -101,11 +102,6 @@ impl Metrics {
             self.sender_results.clone(),
         );
         registry.register(
-            SENDER_SCHEDULED,
-            "Triggers waiting for their time (deferred or to be retried)",
-            self.sender_scheduled.clone(),
-        );
-        registry.register(
             SENDER_ENDPOINT_BACKUP,
             "1 while the sender uses the backup Graph API endpoint",
             self.on_backup.clone(),
@@ -115,9 +111,10 @@ impl Metrics {
             "Inbound media copies, by outcome",
             self.media.clone(),
         );
+        self.sink.register(registry);
     }
 
-    pub(crate) fn outcome(family: &Family<OutcomeLabel, Counter>, outcome: &str) {
+    pub fn outcome(family: &Family<OutcomeLabel, Counter>, outcome: &str) {
         family
             .get_or_create(&OutcomeLabel {
                 outcome: outcome.to_owned(),

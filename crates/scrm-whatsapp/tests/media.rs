@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::{post, signed, Edge};
 use image::{ImageEncoder, RgbImage};
 use rand::{Rng, SeedableRng};
@@ -12,7 +10,9 @@ use scrm_cloudapi::mock::{MockCloud, MockOptions};
 use scrm_cloudapi::{CloudApiConfig, CloudClient, Token, MAX_IMAGE_BYTES};
 use scrm_events::Payload;
 use scrm_schema::TopicKind;
-use scrm_whatsapp::{Ledger, MediaFetcher, MediaParts, Metrics};
+use scrm_time::ManualClock;
+use scrm_whatsapp::metrics::OutcomeLabel;
+use scrm_whatsapp::{MediaFetcher, MediaParts, Metrics, Worker};
 use sha2::{Digest, Sha256};
 
 /// The media id of the image fixture.
@@ -30,24 +30,30 @@ fn noisy_png(side: u32) -> Vec<u8> {
     png
 }
 
-fn fetcher(edge: &Edge, mock: &MockCloud, rt: &tokio::runtime::Runtime) -> MediaFetcher {
+fn fetcher(
+    edge: &Edge,
+    mock: &MockCloud,
+    rt: &tokio::runtime::Runtime,
+    metrics: &Metrics,
+) -> Worker<MediaFetcher> {
     let options = MockOptions::default();
     let mut config = CloudApiConfig::new(options.phone_number_id, Token::new(options.token));
     config.base_url = mock.url().to_owned();
     let _guard = rt.enter();
-    MediaFetcher::new(MediaParts {
+    MediaFetcher::worker(MediaParts {
         log: edge.log.clone(),
-        ledger: Arc::new(Ledger::open(&edge.dir.path().join("media-ledger")).unwrap()),
+        ledger_dir: edge.dir.path().join("media-ledger"),
         client: CloudClient::new(config).unwrap(),
         codec: edge.codec.clone(),
         conversation_schema: scrm_schema::Catalog::embedded()
             .current("scrm.conversation.ConversationEvent")
             .unwrap(),
         conversation: edge.ingest(TopicKind::Conversation),
+        dlq: edge.ingest(TopicKind::Dlq),
         partitions: edge.partitions,
         dir: edge.dir.path().join("media"),
-        metrics: Metrics::default(),
-        runtime: rt.handle().clone(),
+        metrics: metrics.clone(),
+        clock: ManualClock::new(1_795_005_000_000).shared(),
     })
     .unwrap()
 }
@@ -69,18 +75,31 @@ fn an_image_over_5_mb_is_fetched_reencoded_kept_and_recorded_once() {
         assert_eq!(status, 200, "{text}");
     });
 
-    let mut media = fetcher(&edge, &mock, &rt);
-    let mut stored = 0;
+    let metrics = Metrics::default();
+    let stored = |outcome: &str| {
+        metrics
+            .media
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.into(),
+            })
+            .get()
+    };
+    let mut media = fetcher(&edge, &mock, &rt, &metrics);
     for _ in 0..10 {
-        stored += media.step(std::time::Duration::from_millis(50)).unwrap();
+        rt.block_on(media.step(std::time::Duration::from_millis(200)))
+            .unwrap();
     }
-    assert_eq!(stored, 1);
+    assert_eq!((stored("reencoded"), stored("stored")), (1, 0));
     drop(media);
     // After a restart the same media is not fetched again.
-    let mut media = fetcher(&edge, &mock, &rt);
+    let mut media = fetcher(&edge, &mock, &rt, &metrics);
     for _ in 0..5 {
-        assert_eq!(media.step(std::time::Duration::from_millis(20)).unwrap(), 0);
+        let handled = rt
+            .block_on(media.step(std::time::Duration::from_millis(20)))
+            .unwrap();
+        assert_eq!(handled, 0);
     }
+    assert_eq!(stored("reencoded"), 1);
 
     let events = edge.events();
     let inbound = events.iter().find_map(|e| e.payload.as_inbound()).unwrap();

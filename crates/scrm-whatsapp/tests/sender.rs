@@ -5,18 +5,19 @@ mod common;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::Edge;
 use scrm_cloudapi::mock::{MockCloud, MockOptions};
-use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token, TokioClock};
+use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token};
 use scrm_events::{MessageNotSent, NotSentOutcome, Payload};
 use scrm_rules::RulePack;
 use scrm_schema::TopicKind;
 use scrm_state::CustomerState;
-use scrm_whatsapp::{CustomerStates, Ledger, Metrics, Sender, SenderOptions, SenderParts};
+use scrm_time::{Clock, ManualClock};
+use scrm_whatsapp::{CustomerStates, Metrics, Sender, SenderOptions, SenderParts, Worker};
+use tokio_util::sync::CancellationToken;
 use serde_json::{json, Value};
 
 /// Wednesday 2026-11-18 12:30 UTC: 20:30 in Hong Kong and 09:30 in São Paulo, outside
@@ -40,7 +41,8 @@ struct Rig {
     rt: tokio::runtime::Runtime,
     mock: MockCloud,
     states: Arc<MapStates>,
-    now: Arc<AtomicI64>,
+    /// The one clock of the worker, the throughput limit and the pacing.
+    clock: ManualClock,
 }
 
 impl Rig {
@@ -65,11 +67,11 @@ impl Rig {
             rt,
             mock,
             states,
-            now: Arc::new(AtomicI64::new(NOW)),
+            clock: ManualClock::new(NOW),
         }
     }
 
-    fn sender(&self, per_second: u32) -> Sender {
+    fn sender(&self, per_second: u32) -> Worker<Sender> {
         let options = MockOptions::default();
         let mut config = CloudApiConfig::new(
             options.phone_number_id.clone(),
@@ -80,13 +82,15 @@ impl Rig {
         let mut sender_options = SenderOptions::new(TopicKind::Triggers.name(""), 2);
         sender_options.backoff = (Duration::from_millis(1), Duration::from_millis(5));
         sender_options.poll_wait = Duration::from_millis(20);
-        let now = self.now.clone();
         let _guard = self.rt.enter();
-        Sender::new(SenderParts {
+        Sender::worker(SenderParts {
             log: self.edge.log.clone(),
-            ledger: Ledger::open(&self.edge.dir.path().join("sender")).unwrap(),
+            ledger_dir: self.edge.dir.path().join("sender"),
             client: CloudClient::new(config).unwrap(),
-            throttle: Throttle::new(NonZeroU32::new(per_second).unwrap(), TokioClock::new()),
+            throttle: Throttle::new(
+                NonZeroU32::new(per_second).unwrap(),
+                self.clock.shared(),
+            ),
             states: self.states.clone(),
             pack: Arc::new(RulePack::default_pack()),
             codec: self.edge.codec.clone(),
@@ -97,8 +101,7 @@ impl Rig {
             dlq: self.edge.ingest(TopicKind::Dlq),
             options: sender_options,
             metrics: Metrics::default(),
-            now: Arc::new(move || now.load(Ordering::SeqCst)),
-            runtime: self.rt.handle().clone(),
+            clock: self.clock.shared(),
         })
         .unwrap()
     }
@@ -117,13 +120,15 @@ impl Rig {
             .unwrap();
     }
 
-    /// Runs the sender until it has nothing left to do now.
-    fn drain(&self, sender: &mut Sender) {
-        for _ in 0..50 {
-            if sender.step().unwrap() == 0 {
-                return;
+    /// Runs the sender until it has nothing left to do now (at the clock's time).
+    fn drain(&self, sender: &mut Worker<Sender>) {
+        self.rt.block_on(async {
+            for _ in 0..50 {
+                if sender.step(Duration::from_millis(200)).await.unwrap() == 0 {
+                    return;
+                }
             }
-        }
+        })
     }
 
     /// The `MessageNotSent` events, in order.
@@ -295,7 +300,12 @@ fn rate_limits_back_off_and_undeliverable_is_terminal() {
         template("order_update", "UTILITY", &["Mei"]),
         "ALLOW",
     );
+    // Each backoff (at most 1 ms, then 2 ms in this rig) waits on the clock.
     rig.drain(&mut sender);
+    for _ in 0..2 {
+        rig.clock.advance(Duration::from_millis(5));
+        rig.drain(&mut sender);
+    }
     assert_eq!(rig.mock.requests().len(), 1, "sent after backing off twice");
 
     rig.mock.fail_recipient("5511987654321", 131026);
@@ -306,7 +316,7 @@ fn rate_limits_back_off_and_undeliverable_is_terminal() {
         "ALLOW",
     );
     rig.drain(&mut sender);
-    rig.now.fetch_add(48 * HOUR, Ordering::SeqCst);
+    rig.clock.advance_ms(48 * HOUR);
     rig.drain(&mut sender);
     let failed: Vec<_> = rig.not_sent();
     assert_eq!(failed.len(), 1, "131026 is tried once and never again");
@@ -331,10 +341,10 @@ fn the_marketing_cap_retries_after_a_day() {
     assert_eq!(retry.outcome, NotSentOutcome::RetryLater);
     assert_eq!(retry.retry_at_ms, Some(NOW + 24 * HOUR));
     // 23 hours later: still waiting; 24 hours later: sent.
-    rig.now.store(NOW + 23 * HOUR, Ordering::SeqCst);
+    rig.clock.set(NOW + 23 * HOUR);
     rig.drain(&mut sender);
     assert!(rig.mock.requests().is_empty());
-    rig.now.store(NOW + 24 * HOUR, Ordering::SeqCst);
+    rig.clock.set(NOW + 24 * HOUR);
     rig.drain(&mut sender);
     assert_eq!(rig.mock.requests().len(), 1);
 }
@@ -365,9 +375,11 @@ fn the_pair_rate_limit_slows_down_that_customer_only() {
     rig.drain(&mut sender);
     let to: Vec<String> = rig.mock.requests().iter().map(|r| r.to.clone()).collect();
     assert_eq!(to, ["5511987654321"], "Mei waits; Ana does not");
-    // The pair limit's pause (6 s of the runtime's clock) passes.
-    std::thread::sleep(Duration::from_millis(6_100));
-    rig.now.fetch_add(10_000, Ordering::SeqCst);
+    // The pair limit's pause (6 s) passes on the clock.
+    rig.clock.advance_ms(5_999);
+    rig.drain(&mut sender);
+    assert_eq!(rig.mock.requests().len(), 1, "not before the pause is over");
+    rig.clock.advance_ms(4_001);
     rig.drain(&mut sender);
     let mei = rig
         .mock
@@ -444,13 +456,30 @@ fn the_throughput_limit_holds_sends_to_the_configured_rate() {
             "ALLOW",
         );
     }
-    rig.drain(&mut sender);
-    let at: Vec<_> = rig.mock.requests().iter().map(|r| r.at).collect();
-    assert_eq!(at.len(), 10);
-    // A lower bound only: a slow machine can make it longer, never shorter.
-    let spread = at[9].duration_since(at[0]);
-    assert!(
-        spread >= Duration::from_millis(900),
-        "10 sends at 5/s took only {spread:?}"
+    // The worker runs on its own; whenever it waits for the throughput limit, the clock
+    // is moved to exactly the moment it waits for.
+    let cancel = CancellationToken::new();
+    let run = rig.rt.spawn(sender.run(cancel.clone()));
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while rig.mock.requests().len() < 10 {
+        assert!(std::time::Instant::now() < deadline, "stuck at {seen:?}");
+        match rig.clock.next_deadline() {
+            // A wait the clock has already reached is about to end: not a new one.
+            Some(at) if at > rig.clock.now_ms() => {
+                seen.push((rig.clock.now_ms() - NOW, rig.mock.requests().len()));
+                rig.clock.set(at);
+            }
+            _ => std::thread::yield_now(),
+        }
+    }
+    cancel.cancel();
+    rig.rt.block_on(run).unwrap().unwrap();
+    assert_eq!(
+        seen,
+        [(0, 5), (200, 6), (400, 7), (600, 8), (800, 9)],
+        "a burst of 5, then one every 200 ms of the clock"
     );
+    assert_eq!(rig.clock.now_ms() - NOW, 1_000);
+    assert_eq!(rig.mock.requests().len(), 10);
 }

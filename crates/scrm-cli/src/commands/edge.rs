@@ -8,14 +8,15 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token, TokioClock};
+use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token};
 use scrm_ingest::Ingest;
 use scrm_log::EventLog;
 use scrm_rules::RulePack;
 use scrm_schema::TopicKind;
+use scrm_time::SystemClock;
 use scrm_whatsapp::{
-    Appender, CustomerStates, Gateway, GatewayOptions, Ledger, MediaFetcher, MediaParts, Metrics,
-    Sender, SenderOptions, SenderParts,
+    Appender, CustomerStates, Gateway, GatewayOptions, MediaFetcher, MediaParts, Metrics, Sender,
+    SenderOptions, SenderParts,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -107,8 +108,7 @@ pub(crate) fn spawn_sender(
     } = *run;
     let w = &ctx.config.whatsapp;
     let dir = edge_dir(ctx, "sender");
-    let ledger = Ledger::open(&dir)
-        .with_context(|| format!("opening the sender's ledger in {}", dir.display()))?;
+    let clock = SystemClock::shared();
     let mut options = SenderOptions::new(
         ctx.topic_name(TopicKind::Triggers),
         ctx.config.log.partitions,
@@ -134,11 +134,11 @@ pub(crate) fn spawn_sender(
             }
         });
     }
-    let mut sender = Sender::new(SenderParts {
+    let worker = Sender::worker(SenderParts {
         log: log.clone(),
-        ledger,
+        ledger_dir: dir.clone(),
         client,
-        throttle: Throttle::new(per_second, TokioClock::new()),
+        throttle: Throttle::new(per_second, clock.clone()),
         states,
         pack,
         codec: ctx.codec.clone(),
@@ -147,15 +147,16 @@ pub(crate) fn spawn_sender(
         dlq: ingest(ctx, TopicKind::Dlq)?,
         options,
         metrics: metrics.clone(),
-        now: Arc::new(|| chrono::Utc::now().timestamp_millis()),
-        runtime: runtime.handle().clone(),
-    })?;
+        clock,
+    })
+    .with_context(|| format!("starting the sender with its ledger in {}", dir.display()))?;
     let shutdown = shutdown.clone();
+    let handle = runtime.handle().clone();
     Ok(std::thread::Builder::new()
         .name("scrm-sender".into())
         .spawn(move || {
-            sender
-                .run(&|| shutdown.is_cancelled())
+            handle
+                .block_on(worker.run(shutdown))
                 .context("whatsapp sender")
         })?)
 }
@@ -173,32 +174,34 @@ pub(crate) fn spawn_media(
         shutdown,
     } = *run;
     let dir = edge_dir(ctx, "media-ledger");
-    let ledger = Ledger::open(&dir)
-        .with_context(|| format!("opening the media fetcher's ledger in {}", dir.display()))?;
     let media_dir = ctx
         .config
         .whatsapp
         .media_dir
         .clone()
         .unwrap_or_else(|| ctx.config.log.data_dir.join("media"));
-    let mut fetcher = MediaFetcher::new(MediaParts {
+    let worker = MediaFetcher::worker(MediaParts {
         log: log.clone(),
-        ledger: Arc::new(ledger),
+        ledger_dir: dir.clone(),
         client,
         codec: ctx.codec.clone(),
         conversation_schema: ctx.value_schema(TopicKind::Conversation)?,
         conversation: ingest(ctx, TopicKind::Conversation)?,
+        dlq: ingest(ctx, TopicKind::Dlq)?,
         partitions: ctx.config.log.partitions,
         dir: media_dir,
         metrics: metrics.clone(),
-        runtime: runtime.handle().clone(),
+        clock: SystemClock::shared(),
+    })
+    .with_context(|| {
+        format!(
+            "starting the media fetcher with its ledger in {}",
+            dir.display()
+        )
     })?;
     let shutdown = shutdown.clone();
+    let handle = runtime.handle().clone();
     Ok(std::thread::Builder::new()
         .name("scrm-media".into())
-        .spawn(move || {
-            fetcher
-                .run(&|| shutdown.is_cancelled())
-                .context("media fetcher")
-        })?)
+        .spawn(move || handle.block_on(worker.run(shutdown)).context("media fetcher"))?)
 }

@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use scrm_cloudapi::{ErrorClass, OutgoingMessage, SendError};
+use scrm_sink::Cx;
+use scrm_time::Wait;
 use scrm_events::NotSentOutcome;
 use scrm_rules::recheck::{fallback, recheck, Recheck, RecheckCx};
 use scrm_rules::Message;
@@ -32,7 +34,7 @@ pub enum Outcome {
         retry_at_ms: Option<i64>,
     },
     /// Try again at `until_ms`, silently: not before its time, quiet hours, the pair rate
-    /// limit, or a failure that outlasted its retries.
+    /// limit, a backoff after 130429 or a transient failure, or a shutdown.
     Wait { until_ms: i64, reason: &'static str },
 }
 
@@ -56,8 +58,8 @@ impl Sender {
     }
 
     /// Judges `trigger` against the customer's current state and sends it if it may go.
-    pub(crate) fn attempt(&mut self, trigger: &Trigger) -> Outcome {
-        let now = (self.now)();
+    pub(crate) async fn attempt(&mut self, trigger: &Trigger, cx: &Cx<'_>) -> Outcome {
+        let now = cx.now_ms();
         if let Some(at) = trigger.not_before_ms.filter(|at| *at > now) {
             return Outcome::Wait {
                 until_ms: at,
@@ -70,7 +72,15 @@ impl Sender {
                 reason: "pair_rate_limit",
             };
         }
-        let state = match self.states.get(&trigger.customer) {
+        // The lookup blocks (an HTTP call, or the processor's RocksDB): off the runtime.
+        let lookup = {
+            let states = self.states.clone();
+            let customer = trigger.customer.clone();
+            tokio::task::spawn_blocking(move || states.get(&customer))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()))
+        };
+        let state = match lookup {
             Ok(state) => state,
             Err(e) => {
                 tracing::warn!(error = %e, "customer state unavailable; the trigger waits");
@@ -98,7 +108,8 @@ impl Sender {
             Recheck::Wait { until_ms, reason } => Outcome::Wait { until_ms, reason },
             Recheck::Send(to_send) => {
                 let fallback = to_send != message;
-                self.call(trigger, to_send, fallback, state.as_ref())
+                self.call(trigger, to_send, fallback, state.as_ref(), cx)
+                    .await
             }
         }
     }
@@ -129,22 +140,23 @@ impl Sender {
     }
 
     /// Calls the Cloud API until it answers something final for this attempt.
-    fn call(
+    async fn call(
         &mut self,
         trigger: &Trigger,
         mut message: Message,
         mut fell_back: bool,
         state: Option<&CustomerState>,
+        cx: &Cx<'_>,
     ) -> Outcome {
-        let mut retries = 0u32;
         loop {
             let outgoing = self.outgoing(trigger, &message);
-            let client = &self.client;
-            let throttle = &self.throttle;
-            let result = self.runtime.block_on(async {
-                throttle.until_ready().await;
-                client.send(&outgoing).await
-            });
+            if self.throttle.until_ready(cx.cancel).await == Wait::Cancelled {
+                return Outcome::Wait {
+                    until_ms: cx.now_ms(),
+                    reason: "shutdown",
+                };
+            }
+            let result = self.client.send(&outgoing).await;
             let error = match result {
                 Ok(sent) => {
                     self.pacing.record_success(&trigger.customer);
@@ -156,7 +168,7 @@ impl Sender {
                 }
                 Err(error) => error,
             };
-            let now = (self.now)();
+            let now = cx.now_ms();
             tracing::info!(trigger = %trigger.trigger_id, class = ?error.class(), error = %error, "send failed");
             match error.class() {
                 ErrorClass::OutsideWindow => {
@@ -195,15 +207,19 @@ impl Sender {
                         reason: "pair_rate_limit",
                     };
                 }
+                // The backoff is a wait in the worker's schedule, on its clock: it holds up
+                // no other trigger and ends at once on shutdown.
                 ErrorClass::RateLimited | ErrorClass::Transient => {
-                    retries += 1;
-                    if retries > self.options.transient_attempts {
+                    if trigger.attempts >= self.options.transient_attempts {
                         return Outcome::Wait {
                             until_ms: now + self.options.retry_later.as_millis() as i64,
                             reason: "retries_exhausted",
                         };
                     }
-                    std::thread::sleep(self.backoff.delay(retries));
+                    return Outcome::Wait {
+                        until_ms: cx.retry.next_at(trigger.attempts, now),
+                        reason: "backoff",
+                    };
                 }
                 ErrorClass::Auth => {
                     tracing::error!(error = %error, "the Cloud API refuses the sender's credentials; check the access token");

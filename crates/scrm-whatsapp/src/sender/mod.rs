@@ -1,43 +1,48 @@
-//! The WhatsApp sender: automation triggers in, Cloud API messages out.
-//!
-//! It follows the triggers topic (every partition, from its [`Ledger`]'s offsets) and for
-//! each trigger:
-//! - drops ids it has handled before (a re-run of the processor emits the same ids), and
-//!   SUPPRESS verdicts, which are audit records only;
-//! - waits for `not_before` (best hour, quiet hours) in its ledger's schedule, not in the
+//! The WhatsApp sender: automation triggers in, Cloud API messages out. It is a
+//! [`Destination`] of the delivery worker (`scrm-sink`), which follows the triggers topic,
+//! drops ids it has handled before (a re-run of the processor emits the same ids), keeps
+//! waiting triggers in its ledger's schedule and writes each batch's results in one synced
+//! write. What stays here is WhatsApp's part. For each trigger:
+//! - SUPPRESS verdicts are audit records only and are skipped;
+//! - `not_before` (best hour, quiet hours) makes it wait in the schedule, not in the
 //!   partition's queue, so one deferred trigger holds up nothing else;
-//! - judges it again against the customer's current state ([`scrm_rules::recheck`]): an
+//! - it is judged again against the customer's current state ([`scrm_rules::recheck`]): an
 //!   opt-out or a human agent since then skips it, a closed window turns a text into its
 //!   fallback template;
-//! - sends it within the number's throughput limit and handles the Cloud API's answer
-//!   ([`call`]): 131047 → the fallback template, 130429 → back off, 131026 → terminal,
-//!   131049 → again in 24 h, 131056 → later for that customer only;
-//! - records the result (an `OutboundMessage` with the wamid, or a `MessageNotSent`) as a
-//!   conversation event, so state and analytics see it. The event is written to the ledger
-//!   in the same synced batch as the trigger's completion and appended from there, so a
-//!   crash loses neither and a restart sends nothing twice.
+//! - it is sent within the number's throughput limit and the Cloud API's answer is
+//!   handled ([`call`]): 131047 → the fallback template, 130429 → back off, 131026 →
+//!   terminal, 131049 → again in 24 h, 131056 → later for that customer only;
+//! - the result (an `OutboundMessage` with the wamid, or a `MessageNotSent`) becomes a
+//!   conversation event, owed to the log in the same write as the trigger's completion.
 
 mod call;
 pub mod states;
 pub mod trigger;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scrm_cloudapi::{Backoff, CloudClient, PairPacing, Throttle, TokioClock};
+use scrm_cloudapi::{CloudClient, PairPacing, Throttle};
 use scrm_events::NotSentOutcome;
-use scrm_ingest::{Ingest, Refused};
+use scrm_ingest::Ingest;
 use scrm_log::{EventLog, Record, StoredRecord};
 use scrm_rules::{Message, RulePack};
 use scrm_schema::{Codec, KnownSchema};
+use scrm_sink::{
+    Cx, Delivery, Destination, Outcome as Answer, RetryPolicy, Route, SinkError, Worker,
+    WorkerOptions, WorkerParts,
+};
+use scrm_time::SharedClock;
 use serde_json::json;
 
-use crate::follow::{Follower, WorkerError};
-use crate::ledger::{Ledger, LedgerBatch};
 use crate::metrics::Metrics;
 pub use call::Outcome;
 pub use states::{CustomerStates, HttpStates};
 pub use trigger::{Decision, StoredMessage, Trigger};
+
+/// The sink name of the sender's metrics and dead letters.
+pub const SINK: &str = "whatsapp";
 
 /// The sender's settings.
 #[derive(Debug, Clone)]
@@ -47,14 +52,17 @@ pub struct SenderOptions {
     /// What an empty template parameter is sent as (the Cloud API refuses empty ones; a
     /// first name may be unknown).
     pub empty_parameter: String,
-    /// Retries of a transient failure before the trigger waits [`Self::retry_later`].
+    /// Attempts of a transient failure retried after a backoff before the trigger waits
+    /// [`Self::retry_later`].
     pub transient_attempts: u32,
     /// Backoff between retries of 130429 and transient failures: (base, cap).
     pub backoff: (Duration, Duration),
     /// How long a trigger waits after the retries of a transient failure ran out.
     pub retry_later: Duration,
-    /// How long an idle poll waits for new triggers.
+    /// How long an idle read of the triggers topic waits for new triggers.
     pub poll_wait: Duration,
+    /// Triggers per batch (one ledger write each).
+    pub max_batch: usize,
 }
 
 impl SenderOptions {
@@ -67,34 +75,23 @@ impl SenderOptions {
             backoff: (Duration::from_secs(1), Duration::from_secs(60)),
             retry_later: Duration::from_secs(300),
             poll_wait: Duration::from_millis(200),
+            max_batch: 64,
         }
     }
 }
 
-/// Milliseconds since the epoch; a function so tests can set the time.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// The sender, run on a thread of its own.
+/// The sender: the WhatsApp destination of a delivery worker.
 pub struct Sender {
-    log: Arc<dyn EventLog>,
-    ledger: Arc<Ledger>,
-    follower: Follower,
     pub(crate) client: CloudClient,
-    pub(crate) throttle: Throttle<TokioClock>,
-    pub(crate) pacing: PairPacing<TokioClock>,
-    pub(crate) backoff: Backoff,
+    pub(crate) throttle: Throttle,
+    pub(crate) pacing: PairPacing,
     pub(crate) states: Arc<dyn CustomerStates>,
     pub(crate) pack: Arc<RulePack>,
     codec: Arc<Codec>,
     triggers_schema: &'static KnownSchema,
     conversation: Ingest,
-    dlq: Ingest,
     pub(crate) options: SenderOptions,
     metrics: Metrics,
-    pub(crate) now: Clock,
-    pub(crate) runtime: tokio::runtime::Handle,
-    /// When the scheduled-work gauge was last set.
-    gauged: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for Sender {
@@ -105,12 +102,14 @@ impl std::fmt::Debug for Sender {
     }
 }
 
-/// Everything a [`Sender`] is made of.
+/// Everything the sender's worker is made of.
 pub struct SenderParts {
     pub log: Arc<dyn EventLog>,
-    pub ledger: Ledger,
+    /// The worker's ledger directory.
+    pub ledger_dir: PathBuf,
     pub client: CloudClient,
-    pub throttle: Throttle<TokioClock>,
+    /// The number's throughput limit, on `clock`.
+    pub throttle: Throttle,
     pub states: Arc<dyn CustomerStates>,
     pub pack: Arc<RulePack>,
     pub codec: Arc<Codec>,
@@ -119,8 +118,8 @@ pub struct SenderParts {
     pub dlq: Ingest,
     pub options: SenderOptions,
     pub metrics: Metrics,
-    pub now: Clock,
-    pub runtime: tokio::runtime::Handle,
+    /// The one clock of the worker, the pacing and the backoff.
+    pub clock: SharedClock,
 }
 
 impl std::fmt::Debug for SenderParts {
@@ -131,159 +130,77 @@ impl std::fmt::Debug for SenderParts {
     }
 }
 
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
 impl Sender {
-    pub fn new(parts: SenderParts) -> Result<Self, WorkerError> {
-        let follower = Follower::start(
-            &parts.log,
-            &parts.ledger,
-            &parts.options.triggers_topic,
-            parts.options.partitions,
-        )?;
+    /// The sender's delivery worker (opens its ledger).
+    pub fn worker(parts: SenderParts) -> Result<Worker<Sender>, SinkError> {
         let (base, cap) = parts.options.backoff;
-        Ok(Sender {
-            log: parts.log,
-            ledger: Arc::new(parts.ledger),
-            follower,
+        let options = WorkerOptions {
+            max_batch: parts.options.max_batch,
+            poll_wait_ms: millis(parts.options.poll_wait),
+            // The sender never gives a trigger up to the dead letters: failures that last
+            // are retried every `retry_later`, final ones are recorded as events.
+            retry: RetryPolicy {
+                base_ms: millis(base),
+                cap_ms: millis(cap),
+                max_attempts: None,
+            },
+            ..WorkerOptions::default()
+        };
+        let sender = Sender {
             client: parts.client,
             throttle: parts.throttle,
-            pacing: PairPacing::new(TokioClock::new()),
-            backoff: Backoff::new().with_bounds(base, cap),
+            pacing: PairPacing::new(parts.clock.clone()),
             states: parts.states,
             pack: parts.pack,
             codec: parts.codec,
             triggers_schema: parts.triggers_schema,
             conversation: parts.conversation,
+            metrics: parts.metrics.clone(),
+            options: parts.options.clone(),
+        };
+        Worker::new(WorkerParts {
+            destination: sender,
+            log: parts.log,
+            ledger_dir: parts.ledger_dir,
+            topic: parts.options.triggers_topic.clone(),
+            partitions: parts.options.partitions,
             dlq: parts.dlq,
-            options: parts.options,
-            metrics: parts.metrics,
-            now: parts.now,
-            runtime: parts.runtime,
-            gauged: None,
+            clock: parts.clock,
+            metrics: parts.metrics.sink.clone(),
+            options,
         })
     }
 
-    /// Sends until `stop` says so; returns on a failure of the ledger or the log.
-    pub fn run(&mut self, stop: &dyn Fn() -> bool) -> Result<(), WorkerError> {
-        while !stop() {
-            self.step()?;
-        }
-        self.flush_owed()
-    }
-
-    /// One round: what is due from the schedule, then one batch of new triggers. Returns
-    /// how many triggers it handled.
-    pub fn step(&mut self) -> Result<usize, WorkerError> {
-        self.flush_owed()?;
-        let mut handled = 0;
-        let now = (self.now)();
-        let ledger = self.ledger.clone();
-        for due in ledger.due(now, 64)? {
-            let mut batch = ledger.batch();
-            batch.remove(&due.key);
-            match serde_json::from_slice::<Trigger>(&due.payload) {
-                Ok(mut trigger) => {
-                    let outcome = self.attempt(&trigger);
-                    self.settle(&mut batch, &mut trigger, outcome)?;
-                }
-                Err(e) => {
-                    tracing::error!(id = %due.id, error = %e, "unreadable scheduled trigger dropped")
-                }
+    fn event(&self, record: Result<Record, String>) -> Vec<(String, Record)> {
+        match record {
+            Ok(record) => vec![(self.conversation.topic().to_owned(), record)],
+            // Only a bug can make our own event invalid; say so loudly, keep sending.
+            Err(e) => {
+                tracing::error!(error = %e, "the sender's conversation event is invalid");
+                Vec::new()
             }
-            ledger.write(batch)?;
-            handled += 1;
         }
-        let records = self.follower.poll(64, self.options.poll_wait)?;
-        let topic = self.follower.topic().to_owned();
-        for record in &records {
-            let mut batch = ledger.batch();
-            batch.offset(&topic, record.partition, record.offset + 1);
-            self.take(&mut batch, record)?;
-            ledger.write(batch)?;
-            handled += 1;
-        }
-        // Counting walks the schedule: every few seconds is enough for a gauge.
-        if self
-            .gauged
-            .is_none_or(|t| t.elapsed() >= Duration::from_secs(5))
-        {
-            self.metrics
-                .sender_scheduled
-                .set(self.ledger.waiting()? as i64);
-            self.gauged = Some(std::time::Instant::now());
-        }
-        self.flush_owed()?;
-        Ok(handled)
     }
 
-    /// A new trigger from the topic.
-    fn take(
-        &mut self,
-        batch: &mut LedgerBatch<'_>,
-        record: &StoredRecord,
-    ) -> Result<(), WorkerError> {
-        let trigger = self
-            .codec
-            .decode(&record.value, self.triggers_schema)
-            .map_err(|e| e.to_string())
-            .and_then(|v| Trigger::from_avro(&v));
-        let mut trigger = match trigger {
-            Ok(t) => t,
-            Err(reason) => {
-                tracing::warn!(partition = record.partition, offset = record.offset, %reason, "unreadable trigger to the dead-letter topic");
-                let letter = scrm_ingest::dead_letter(
-                    &self.dlq,
-                    &Refused {
-                        source: "sender",
-                        topic: Some(self.follower.topic()),
-                        kind: "DECODE",
-                        reason: &reason,
-                        bytes: &record.value,
-                        at_ms: (self.now)(),
-                    },
-                );
-                if let Ok(letter) = letter {
-                    batch.owe(self.dlq.topic(), &letter);
-                }
-                return Ok(());
-            }
-        };
-        if self.ledger.done(&trigger.trigger_id)?.is_some() {
-            Metrics::outcome(&self.metrics.sender_results, "duplicate");
-            return Ok(());
-        }
-        if trigger.decision == Decision::Suppress {
-            batch.done(&trigger.trigger_id, "suppressed");
-            Metrics::outcome(&self.metrics.sender_results, "suppressed");
-            return Ok(());
-        }
-        let outcome = self.attempt(&trigger);
-        self.settle(batch, &mut trigger, outcome)
-    }
-
-    /// Writes what became of `trigger` into `batch`.
-    fn settle(
-        &mut self,
-        batch: &mut LedgerBatch<'_>,
-        trigger: &mut Trigger,
-        outcome: Outcome,
-    ) -> Result<(), WorkerError> {
-        let now = (self.now)();
-        let id = trigger.trigger_id.clone();
+    /// What the worker records for `outcome`.
+    fn settle(&self, trigger: &Trigger, outcome: Outcome, now: i64) -> Answer {
         match outcome {
             Outcome::Sent {
                 wamid,
                 message,
                 fallback,
             } => {
-                batch.done(&id, &wamid);
-                let record = self.outbound_event(trigger, &wamid, &message, now);
-                self.owe(batch, record);
-                let label = if fallback {
-                    "fallback_template"
-                } else {
-                    "sent"
-                };
+                let events = self.event(self.outbound_event(trigger, &wamid, &message, now));
+                let label = if fallback { "fallback_template" } else { "sent" };
                 Metrics::outcome(&self.metrics.sender_results, label);
+                Answer::Done {
+                    events,
+                    note: wamid,
+                }
             }
             Outcome::NotSent {
                 outcome,
@@ -292,7 +209,7 @@ impl Sender {
                 title,
                 retry_at_ms,
             } => {
-                let record = self.not_sent_event(
+                let events = self.event(self.not_sent_event(
                     trigger,
                     outcome,
                     &reasons,
@@ -300,58 +217,38 @@ impl Sender {
                     title.as_deref(),
                     retry_at_ms,
                     now,
-                );
-                self.owe(batch, record);
+                ));
                 match (outcome, retry_at_ms) {
                     (NotSentOutcome::RetryLater, Some(at)) => {
-                        trigger.attempts += 1;
-                        batch.done(&id, "scheduled");
-                        batch.schedule(
-                            at,
-                            &id,
-                            &serde_json::to_vec(trigger).expect("triggers serialize"),
-                        );
                         Metrics::outcome(&self.metrics.sender_results, "retry_later");
+                        Answer::RetryAt {
+                            at_ms: at,
+                            reason: reasons.join(","),
+                            events,
+                        }
                     }
                     (NotSentOutcome::Skipped, _) => {
-                        batch.done(&id, "skipped");
                         Metrics::outcome(&self.metrics.sender_results, "skipped");
+                        Answer::Done {
+                            events,
+                            note: "skipped".into(),
+                        }
                     }
                     _ => {
-                        batch.done(&id, "failed");
                         Metrics::outcome(&self.metrics.sender_results, "failed");
+                        Answer::Done {
+                            events,
+                            note: "failed".into(),
+                        }
                     }
                 }
             }
             Outcome::Wait { until_ms, reason } => {
-                tracing::debug!(trigger = %id, until_ms, reason, "trigger waits");
-                trigger.attempts += 1;
-                batch.done(&id, "scheduled");
-                batch.schedule(
-                    until_ms,
-                    &id,
-                    &serde_json::to_vec(trigger).expect("triggers serialize"),
-                );
+                tracing::debug!(trigger = %trigger.trigger_id, until_ms, reason, "trigger waits");
                 Metrics::outcome(&self.metrics.sender_results, "waiting");
+                Answer::retry_at(until_ms, reason)
             }
         }
-        Ok(())
-    }
-
-    fn owe(&self, batch: &mut LedgerBatch<'_>, record: Result<Record, String>) {
-        match record {
-            Ok(record) => {
-                batch.owe(self.conversation.topic(), &record);
-            }
-            // Only a bug can make our own event invalid; say so loudly, keep sending.
-            Err(e) => tracing::error!(error = %e, "the sender's conversation event is invalid"),
-        }
-    }
-
-    fn flush_owed(&mut self) -> Result<(), WorkerError> {
-        self.ledger
-            .flush(self.log.as_ref())
-            .map_err(|(topic, error)| WorkerError::Append { topic, error })
     }
 
     fn outbound_event(
@@ -430,5 +327,53 @@ impl Sender {
             }},
         });
         self.conversation.json(&json).map_err(|e| e.to_string())
+    }
+}
+
+impl Destination for Sender {
+    type Item = Trigger;
+
+    fn name(&self) -> &str {
+        SINK
+    }
+
+    fn route(&self, record: &StoredRecord) -> Route<Trigger> {
+        let trigger = self
+            .codec
+            .decode(&record.value, self.triggers_schema)
+            .map_err(|e| e.to_string())
+            .and_then(|v| Trigger::from_avro(&v));
+        match trigger {
+            Err(reason) => Route::Dead {
+                kind: "DECODE",
+                reason,
+            },
+            Ok(t) if t.decision == Decision::Suppress => {
+                Metrics::outcome(&self.metrics.sender_results, "suppressed");
+                Route::Skip {
+                    reason: "suppressed",
+                }
+            }
+            Ok(t) => Route::Deliver {
+                id: t.trigger_id.clone(),
+                item: t,
+            },
+        }
+    }
+
+    async fn deliver(&mut self, batch: Vec<Delivery<Trigger>>, cx: Cx<'_>) -> Vec<Answer> {
+        let mut answers = Vec::with_capacity(batch.len());
+        for delivery in batch {
+            if cx.is_cancelled() {
+                // Stopping: what was not tried goes again at once after the restart.
+                answers.push(Answer::retry_at(cx.now_ms(), "shutdown"));
+                continue;
+            }
+            let mut trigger = delivery.item;
+            trigger.attempts = delivery.attempt;
+            let outcome = self.attempt(&trigger, &cx).await;
+            answers.push(self.settle(&trigger, outcome, cx.now_ms()));
+        }
+        answers
     }
 }
