@@ -17,8 +17,8 @@ use scrm_schema::TopicKind;
 use scrm_state::CustomerState;
 use scrm_time::{Clock, ManualClock};
 use scrm_whatsapp::{CustomerStates, Metrics, Sender, SenderOptions, SenderParts, Worker};
-use tokio_util::sync::CancellationToken;
 use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
 
 /// Wednesday 2026-11-18 12:30 UTC: 20:30 in Hong Kong and 09:30 in São Paulo, outside
 /// both customers' quiet hours (21:00–09:00).
@@ -87,10 +87,7 @@ impl Rig {
             log: self.edge.log.clone(),
             ledger_dir: self.edge.dir.path().join("sender"),
             client: CloudClient::new(config).unwrap(),
-            throttle: Throttle::new(
-                NonZeroU32::new(per_second).unwrap(),
-                self.clock.shared(),
-            ),
+            throttle: Throttle::new(NonZeroU32::new(per_second).unwrap(), self.clock.shared()),
             states: self.states.clone(),
             pack: Arc::new(RulePack::default_pack()),
             codec: self.edge.codec.clone(),
