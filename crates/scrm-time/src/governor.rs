@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ::governor::nanos::Nanos;
 
-use crate::{Clock, SharedClock};
+use crate::SharedClock;
 
 /// A governor clock reading a [`SharedClock`]. Instants are nanoseconds since the Unix
 /// epoch at millisecond resolution (scrm's clock is in milliseconds); a time before the
