@@ -444,7 +444,7 @@ fn the_recheck_skips_what_changed_since_the_decision() {
 fn the_throughput_limit_holds_sends_to_the_configured_rate() {
     let rig = Rig::new();
     // 5 per second: a burst of 5, then one every 200 ms.
-    let mut sender = rig.sender(5);
+    let sender = rig.sender(5);
     for n in 0..10 {
         rig.trigger(
             &format!("t-{n}"),
