@@ -15,7 +15,7 @@ use governor::nanos::Nanos;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use scrm_time::governor::{wait_ms, GovernorClock};
-use scrm_time::{Clock as _, SharedClock, Wait};
+use scrm_time::{SharedClock, Wait};
 use tokio_util::sync::CancellationToken;
 
 /// The Cloud API's default throughput per business number, in messages per second.

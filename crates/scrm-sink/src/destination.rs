@@ -45,7 +45,10 @@ pub struct Delivery<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// Finished: `events` are appended to the log, `note` is kept with the done id.
-    Done { events: Vec<(String, Record)>, note: String },
+    Done {
+        events: Vec<(String, Record)>,
+        note: String,
+    },
     /// Try again at `at_ms` (on the worker's clock); `events` are appended now (a
     /// "not sent, retrying" record). The worker gives up after the policy's attempts.
     RetryAt {

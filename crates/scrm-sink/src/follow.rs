@@ -38,8 +38,7 @@ impl Follower {
             std::thread::Builder::new()
                 .name(format!("scrm-follow-{topic}"))
                 .spawn(move || {
-                    if let Err(e) = follow(log.as_ref(), &topic, &offsets, max, wait, &stop, &tx)
-                    {
+                    if let Err(e) = follow(log.as_ref(), &topic, &offsets, max, wait, &stop, &tx) {
                         let _ = tx.blocking_send(Err(e));
                     }
                 })?

@@ -470,7 +470,10 @@ mod tests {
                 .done("trigger-1", now, "wamid.A")
                 .schedule(now + 2_000, &waiting("late"))
                 .schedule(-5, &waiting("early"))
-                .owe(&Owed::new("conv", Record::new(b"+1".to_vec(), b"v1".to_vec(), 7)))
+                .owe(&Owed::new(
+                    "conv",
+                    Record::new(b"+1".to_vec(), b"v1".to_vec(), 7),
+                ))
                 .owe(&Owed::new("dlq", dlq));
             ledger.write(batch, true).unwrap();
         }
@@ -496,7 +499,10 @@ mod tests {
         assert_eq!(letter.headers, [("why".to_owned(), b"x".to_vec())]);
         // New outbox entries come after the old ones.
         let mut batch = ledger.batch();
-        batch.owe(&Owed::new("conv", Record::new(b"+3".to_vec(), b"v3".to_vec(), 9)));
+        batch.owe(&Owed::new(
+            "conv",
+            Record::new(b"+3".to_vec(), b"v3".to_vec(), 9),
+        ));
         batch.remove(&owed[0].0);
         ledger.write(batch, false).unwrap();
         let values: Vec<Vec<u8>> = ledger
@@ -514,7 +520,9 @@ mod tests {
         let ledger = Ledger::open(dir.path(), 7 * DAY).unwrap();
         let t = 20_000 * DAY + 12_345;
         let mut batch = ledger.batch();
-        batch.done("old", t, "sent").done("new", t + 3 * DAY, "sent");
+        batch
+            .done("old", t, "sent")
+            .done("new", t + 3 * DAY, "sent");
         ledger.write(batch, true).unwrap();
 
         // Just inside the horizon: kept.

@@ -388,7 +388,11 @@ impl<D: Destination> Worker<D> {
                 retry: &self.retry,
             };
             let mut outcomes = self.dest.deliver(batch, cx).await.into_iter();
-            let label = if cancel.is_cancelled() { "cancelled" } else { "ok" };
+            let label = if cancel.is_cancelled() {
+                "cancelled"
+            } else {
+                "ok"
+            };
             self.metrics
                 .batch(&self.name, label, started.elapsed().as_secs_f64());
             let now = self.clock.now_ms();
@@ -407,7 +411,9 @@ impl<D: Destination> Worker<D> {
             changes.push(Change::Expire);
             self.last_expiry_ms = Some(now);
         }
-        let gauge = self.last_gauge_ms.is_none_or(|t| now.saturating_sub(t) >= 5_000);
+        let gauge = self
+            .last_gauge_ms
+            .is_none_or(|t| now.saturating_sub(t) >= 5_000);
         let topic = self.topic.clone();
         let owes = changes.iter().any(|c| matches!(c, Change::Owe(_)));
         let waiting = self
@@ -441,7 +447,11 @@ impl<D: Destination> Worker<D> {
         match outcome {
             Outcome::Done { events, note } => {
                 self.metrics.count(&self.name, "done", 1);
-                changes.extend(events.into_iter().map(|(t, r)| Change::Owe(Owed::new(&t, r))));
+                changes.extend(
+                    events
+                        .into_iter()
+                        .map(|(t, r)| Change::Owe(Owed::new(&t, r))),
+                );
                 changes.push(Change::Done(id, note));
             }
             Outcome::RetryAt {
@@ -449,7 +459,11 @@ impl<D: Destination> Worker<D> {
                 reason,
                 events,
             } => {
-                changes.extend(events.into_iter().map(|(t, r)| Change::Owe(Owed::new(&t, r))));
+                changes.extend(
+                    events
+                        .into_iter()
+                        .map(|(t, r)| Change::Owe(Owed::new(&t, r))),
+                );
                 let attempts = w.attempt.saturating_add(1);
                 if self.retry.gives_up(attempts) {
                     let reason = format!("gave up after {attempts} attempts: {reason}");

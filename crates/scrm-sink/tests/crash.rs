@@ -56,7 +56,10 @@ fn a_batch_not_written_before_a_crash_is_delivered_again_and_no_other() {
     let ids: Vec<String> = (0..8).map(|i| format!("done:c{i}")).collect();
     {
         let log = open_log(dir.path(), 1);
-        append(log.as_ref(), &ids.iter().map(String::as_str).collect::<Vec<_>>());
+        append(
+            log.as_ref(),
+            &ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
     }
     let status = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
@@ -69,20 +72,32 @@ fn a_batch_not_written_before_a_crash_is_delivered_again_and_no_other() {
     assert_eq!(journal(dir.path()), ["c0", "c1", "c2", "c3", "c4", "c5"]);
 
     let log = open_log(dir.path(), 1);
-    assert_eq!(delivered(log.as_ref()), ["c0", "c1", "c2"], "only the written batch's events");
+    assert_eq!(
+        delivered(log.as_ref()),
+        ["c0", "c1", "c2"],
+        "only the written batch's events"
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mut fake = Fake::new();
     fake.journal = Some(dir.path().join("journal"));
     let clock = ManualClock::new(T0);
     let mut w = worker(dir.path(), &log, 1, fake.clone(), &clock, options());
-    assert_eq!(w.ledger().offset(INPUT, 0).unwrap(), 3, "the ledger has the first batch only");
+    assert_eq!(
+        w.ledger().offset(INPUT, 0).unwrap(),
+        3,
+        "the ledger has the first batch only"
+    );
     rt.block_on(drain(&mut w));
     let again: Vec<String> = fake
         .calls()
         .into_iter()
         .flat_map(|c| c.records.into_iter().map(|(id, _)| id))
         .collect();
-    assert_eq!(again, ["c3", "c4", "c5", "c6", "c7"], "the unwritten batch again, then the rest");
+    assert_eq!(
+        again,
+        ["c3", "c4", "c5", "c6", "c7"],
+        "the unwritten batch again, then the rest"
+    );
     assert_eq!(
         delivered(log.as_ref()),
         ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"],

@@ -30,16 +30,26 @@ async fn batches_have_the_configured_size_and_one_write_covers_each() {
     let dir = tempfile::tempdir().unwrap();
     let log = open_log(dir.path(), 1);
     let values: Vec<String> = (0..10).map(|i| format!("done:r{i}")).collect();
-    append(log.as_ref(), &values.iter().map(String::as_str).collect::<Vec<_>>());
+    append(
+        log.as_ref(),
+        &values.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let clock = ManualClock::new(T0);
     let fake = Fake::new();
     let mut w = worker(dir.path(), &log, 1, fake.clone(), &clock, options(4));
     drain(&mut w).await;
     let sizes: Vec<usize> = fake.calls().iter().map(|c| c.records.len()).collect();
     assert_eq!(sizes, [4, 4, 2]);
-    assert_eq!(delivered(log.as_ref()), values.iter().map(|v| &v[5..]).collect::<Vec<_>>());
+    assert_eq!(
+        delivered(log.as_ref()),
+        values.iter().map(|v| &v[5..]).collect::<Vec<_>>()
+    );
     assert_eq!(w.ledger().offset(INPUT, 0).unwrap(), 10);
-    assert_eq!(w.ledger().owed().unwrap().len(), 0, "every owed event appended");
+    assert_eq!(
+        w.ledger().owed().unwrap().len(),
+        0,
+        "every owed event appended"
+    );
 
     // A restart delivers nothing again; a re-appended id is a duplicate.
     drop(w);
@@ -57,7 +67,9 @@ async fn each_record_gets_its_own_outcome_and_the_dead_reach_the_dead_letter_top
     let log = open_log(dir.path(), 2);
     append(
         log.as_ref(),
-        &["done:a", "retry:b", "dead:c", "skip:d", "garbage", "done:a", "fail:f"],
+        &[
+            "done:a", "retry:b", "dead:c", "skip:d", "garbage", "done:a", "fail:f",
+        ],
     );
     let clock = ManualClock::new(T0);
     let fake = Fake::new();
@@ -69,9 +81,17 @@ async fn each_record_gets_its_own_outcome_and_the_dead_reach_the_dead_letter_top
         .flat_map(|c| c.records.iter().map(|(id, _)| id.clone()))
         .collect();
     first.sort();
-    assert_eq!(first, ["a", "b", "c", "f"], "skipped, undecodable and repeated ids are not delivered");
+    assert_eq!(
+        first,
+        ["a", "b", "c", "f"],
+        "skipped, undecodable and repeated ids are not delivered"
+    );
     assert_eq!(delivered(log.as_ref()), ["a"]);
-    assert_eq!(w.ledger().waiting().unwrap(), 2, "b and f wait for their retry");
+    assert_eq!(
+        w.ledger().waiting().unwrap(),
+        2,
+        "b and f wait for their retry"
+    );
 
     // Each second of the clock brings the retries round; f fails for good on its third.
     for _ in 0..3 {
@@ -86,7 +106,10 @@ async fn each_record_gets_its_own_outcome_and_the_dead_reach_the_dead_letter_top
         .collect();
     assert!(attempts.contains(&("b".into(), 1)), "{attempts:?}");
     assert!(attempts.contains(&("f".into(), 2)), "{attempts:?}");
-    assert!(!attempts.iter().any(|(id, n)| id == "f" && *n > 2), "three attempts, no more");
+    assert!(
+        !attempts.iter().any(|(id, n)| id == "f" && *n > 2),
+        "three attempts, no more"
+    );
     let mut out = delivered(log.as_ref());
     out.sort();
     assert_eq!(out, ["a", "b"]);
@@ -97,12 +120,18 @@ async fn each_record_gets_its_own_outcome_and_the_dead_reach_the_dead_letter_top
         dead,
         [
             ("DECODE".to_owned(), "\"garbage\" is not kind:id".to_owned()),
-            ("DELIVERY".to_owned(), "gave up after 3 attempts: http 503".to_owned()),
+            (
+                "DELIVERY".to_owned(),
+                "gave up after 3 attempts: http 503".to_owned()
+            ),
             ("DELIVERY".to_owned(), "refused: http 422".to_owned()),
         ]
     );
     let letter = records(log.as_ref(), &scrm_schema::TopicKind::Dlq.name(""));
-    assert!(letter.iter().all(|r| r.headers.iter().any(|(n, v)| n == "scrm.error.source" && v == b"fake")));
+    assert!(letter.iter().all(|r| r
+        .headers
+        .iter()
+        .any(|(n, v)| n == "scrm.error.source" && v == b"fake")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,7 +146,11 @@ async fn retry_after_holds_the_next_attempt_until_its_time() {
     assert_eq!(w.next_due().await.unwrap(), Some(T0 + 120_000));
     clock.advance(Duration::from_millis(119_999));
     drain(&mut w).await;
-    assert_eq!(fake.calls().len(), 1, "not a millisecond before Retry-After");
+    assert_eq!(
+        fake.calls().len(),
+        1,
+        "not a millisecond before Retry-After"
+    );
     clock.advance(Duration::from_millis(1));
     drain(&mut w).await;
     let calls = fake.calls();
@@ -151,7 +184,11 @@ async fn the_rate_limit_spaces_calls_on_the_clock() {
         }
     }
     let at: Vec<i64> = fake.calls().iter().map(|c| c.at_ms - T0).collect();
-    assert_eq!(at, [0, 0, 500, 1_000], "a burst of 2, then one every 500 ms");
+    assert_eq!(
+        at,
+        [0, 0, 500, 1_000],
+        "a burst of 2, then one every 500 ms"
+    );
     cancel.cancel();
     run.await.unwrap().unwrap();
 }
@@ -168,7 +205,10 @@ async fn cancellation_ends_a_wait_for_a_retry_at_once() {
     let w = worker(dir.path(), &log, 1, Fake::new(), &clock, opts);
     let cancel = CancellationToken::new();
     let run = tokio::spawn(w.run(cancel.clone()));
-    until("the worker waits for the retry", || clock.next_deadline().is_some()).await;
+    until("the worker waits for the retry", || {
+        clock.next_deadline().is_some()
+    })
+    .await;
     let started = Instant::now();
     cancel.cancel();
     tokio::time::timeout(Duration::from_secs(2), run)
@@ -222,6 +262,9 @@ async fn cancellation_ends_a_wait_inside_the_destination_and_the_record_is_kept(
             }
         })
     };
-    tokio::time::timeout(Duration::from_secs(10), run).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(fake.calls()[0].records, [("i".to_owned(), 1)]);
 }

@@ -230,7 +230,11 @@ mod tests {
         clock.advance(Duration::from_secs(30));
         assert_eq!(waiter.await.unwrap(), Wait::Elapsed);
         assert_eq!(clock.now_ms(), 61_000);
-        assert_eq!(clock.next_deadline(), None, "an ended wait is no longer listed");
+        assert_eq!(
+            clock.next_deadline(),
+            None,
+            "an ended wait is no longer listed"
+        );
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ::governor::nanos::Nanos;
 
-use crate::{Clock, SharedClock};
+use crate::SharedClock;
 
 /// A governor clock reading a [`SharedClock`]. Instants are nanoseconds since the Unix
 /// epoch at millisecond resolution (scrm's clock is in milliseconds); a time before the
@@ -63,6 +63,9 @@ mod tests {
         clock.advance(Duration::from_millis(1));
         assert!(limiter.check().is_ok());
         assert_eq!(wait_ms(Duration::from_nanos(1)), Duration::from_millis(1));
-        assert_eq!(wait_ms(Duration::from_micros(12_500)), Duration::from_millis(13));
+        assert_eq!(
+            wait_ms(Duration::from_micros(12_500)),
+            Duration::from_millis(13)
+        );
     }
 }

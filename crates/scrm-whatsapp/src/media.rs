@@ -168,7 +168,11 @@ impl MediaFetcher {
             Ok(copy) => {
                 Metrics::outcome(
                     &self.metrics.media,
-                    if copy.reencoded { "reencoded" } else { "stored" },
+                    if copy.reencoded {
+                        "reencoded"
+                    } else {
+                        "stored"
+                    },
                 );
                 Outcome::Done {
                     events: self.stored_event(item, &copy),
@@ -203,10 +207,14 @@ impl Destination for MediaFetcher {
             };
         };
         let Payload::Inbound(message) = &event.payload else {
-            return Route::Skip { reason: "not_media" };
+            return Route::Skip {
+                reason: "not_media",
+            };
         };
         let Content::Media { media_id, .. } = &message.content else {
-            return Route::Skip { reason: "not_media" };
+            return Route::Skip {
+                reason: "not_media",
+            };
         };
         Route::Deliver {
             id: format!("media:{media_id}"),

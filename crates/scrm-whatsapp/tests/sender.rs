@@ -17,8 +17,8 @@ use scrm_schema::TopicKind;
 use scrm_state::CustomerState;
 use scrm_time::{Clock, ManualClock};
 use scrm_whatsapp::{CustomerStates, Metrics, Sender, SenderOptions, SenderParts, Worker};
-use tokio_util::sync::CancellationToken;
 use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
 
 /// Wednesday 2026-11-18 12:30 UTC: 20:30 in Hong Kong and 09:30 in São Paulo, outside
 /// both customers' quiet hours (21:00–09:00).
@@ -87,10 +87,7 @@ impl Rig {
             log: self.edge.log.clone(),
             ledger_dir: self.edge.dir.path().join("sender"),
             client: CloudClient::new(config).unwrap(),
-            throttle: Throttle::new(
-                NonZeroU32::new(per_second).unwrap(),
-                self.clock.shared(),
-            ),
+            throttle: Throttle::new(NonZeroU32::new(per_second).unwrap(), self.clock.shared()),
             states: self.states.clone(),
             pack: Arc::new(RulePack::default_pack()),
             codec: self.edge.codec.clone(),
@@ -447,7 +444,7 @@ fn the_recheck_skips_what_changed_since_the_decision() {
 fn the_throughput_limit_holds_sends_to_the_configured_rate() {
     let rig = Rig::new();
     // 5 per second: a burst of 5, then one every 200 ms.
-    let mut sender = rig.sender(5);
+    let sender = rig.sender(5);
     for n in 0..10 {
         rig.trigger(
             &format!("t-{n}"),

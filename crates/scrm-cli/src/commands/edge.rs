@@ -203,5 +203,9 @@ pub(crate) fn spawn_media(
     let handle = runtime.handle().clone();
     Ok(std::thread::Builder::new()
         .name("scrm-media".into())
-        .spawn(move || handle.block_on(worker.run(shutdown)).context("media fetcher"))?)
+        .spawn(move || {
+            handle
+                .block_on(worker.run(shutdown))
+                .context("media fetcher")
+        })?)
 }

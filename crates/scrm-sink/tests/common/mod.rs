@@ -12,8 +12,7 @@ use scrm_ingest::Ingest;
 use scrm_log::{EmbeddedLog, EmbeddedOptions, EventLog, Record, StoredRecord, TopicSpec};
 use scrm_schema::{Codec, TopicKind};
 use scrm_sink::{
-    Cx, Delivery, Destination, Failure, Metrics, Outcome, Route, Worker, WorkerOptions,
-    WorkerParts,
+    Cx, Delivery, Destination, Failure, Metrics, Outcome, Route, Worker, WorkerOptions, WorkerParts,
 };
 use scrm_time::{ManualClock, Wait};
 

@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use scrm_cloudapi::{ErrorClass, OutgoingMessage, SendError};
-use scrm_sink::Cx;
-use scrm_time::Wait;
 use scrm_events::NotSentOutcome;
 use scrm_rules::recheck::{fallback, recheck, Recheck, RecheckCx};
 use scrm_rules::Message;
+use scrm_sink::Cx;
 use scrm_state::CustomerState;
+use scrm_time::Wait;
 
 use super::{Sender, Trigger};
 

@@ -195,7 +195,11 @@ impl Sender {
                 fallback,
             } => {
                 let events = self.event(self.outbound_event(trigger, &wamid, &message, now));
-                let label = if fallback { "fallback_template" } else { "sent" };
+                let label = if fallback {
+                    "fallback_template"
+                } else {
+                    "sent"
+                };
                 Metrics::outcome(&self.metrics.sender_results, label);
                 Answer::Done {
                     events,
