@@ -199,4 +199,13 @@ impl PartitionEngine {
         }
         Ok(())
     }
+
+    /// The daily limit of unique customers in force: Meta's latest announcement, else the
+    /// rule pack's; `None` when unlimited.
+    fn daily_limit(&self) -> Option<u64> {
+        match &self.meta.messaging_limit {
+            Some(limit) => limit.max_daily,
+            None => self.pack.policy.daily_unique_customers,
+        }
+    }
 }
