@@ -118,8 +118,10 @@ pub(crate) struct EdgeArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CustomerArgs {
-    /// Phone number (any usual notation; the default region applies) or BSUID.
-    pub(crate) key: String,
+    /// Phone number (any usual notation, spaces too: `9123 4567`; the default region
+    /// applies) or BSUID.
+    #[arg(required = true, num_args = 1..)]
+    pub(crate) key: Vec<String>,
     /// Ask a running scrm over HTTP (e.g. `http://127.0.0.1:8080`) instead of reading the
     /// local state store. The bearer token comes from `SCRM_API_TOKEN` or `api.token_file`.
     #[arg(long)]
@@ -172,10 +174,11 @@ pub(crate) struct TailArgs {
     #[arg(long)]
     pub(crate) topic: String,
     /// First record time: RFC 3339, a date (2026-11-21), or relative (-7d, -12h, -30m).
-    #[arg(long)]
+    // A relative time starts with `-`: it is a value here, not a flag.
+    #[arg(long, allow_hyphen_values = true)]
     pub(crate) from: Option<String>,
     /// Records before this time only (same forms as --from).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub(crate) to: Option<String>,
     /// Only this partition.
     #[arg(long)]

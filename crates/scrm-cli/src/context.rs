@@ -5,6 +5,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use scrm_config::Config;
 use scrm_identity::Region;
+use scrm_ingest::Ingest;
 use scrm_log::{
     EmbeddedLog, EmbeddedOptions, EnsureOutcome, EventLog, KafkaConfig, KafkaLog, LogError,
     TopicSpec,
@@ -102,6 +103,22 @@ impl Context {
             Err(e) => Err(e)
                 .with_context(|| format!("opening the embedded log in {}", log.data_dir.display())),
         }
+    }
+
+    /// An [`Ingest`] of `kind` that refuses event times outside the configured bounds
+    /// (`[ingest]`), read against the system clock: what every door of this binary uses.
+    pub(crate) fn ingest(&self, kind: TopicKind) -> anyhow::Result<Ingest> {
+        Ok(Ingest::new(
+            self.codec.clone(),
+            kind,
+            self.value_schema(kind)?,
+            self.topic_name(kind),
+            self.region,
+        )
+        .with_time_bounds(
+            self.config.ingest.time_bounds(),
+            scrm_time::SystemClock::shared(),
+        ))
     }
 
     pub(crate) fn topic_name(&self, kind: TopicKind) -> String {

@@ -71,6 +71,41 @@ pub struct Config {
     pub processor: ProcessorConfig,
     pub api: ApiConfig,
     pub whatsapp: WhatsappConfig,
+    pub ingest: IngestConfig,
+}
+
+/// What the doors (`scrm produce`, `scrm demo`, the webhook gateway) believe of the event
+/// times they are given. A record outside these bounds goes to the dead-letter topic with
+/// the reason, so one producer's bad clock or unit mistake cannot move a partition's
+/// stream time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestConfig {
+    /// How far ahead of the wall clock `occurred_at` may be, ms (clock drift between
+    /// hosts). Env: `SCRM_MAX_AHEAD_MS`.
+    pub max_ahead_ms: i64,
+    /// The earliest `occurred_at` accepted, ms since the epoch (default
+    /// 2009-01-01T00:00:00Z: a time in seconds read as milliseconds lands in 1970).
+    pub earliest_ms: i64,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        Self {
+            max_ahead_ms: scrm_time::plausible::DEFAULT_MAX_AHEAD_MS,
+            earliest_ms: scrm_time::plausible::DEFAULT_EARLIEST_MS,
+        }
+    }
+}
+
+impl IngestConfig {
+    /// The bounds as [`scrm_time::TimeBounds`].
+    pub fn time_bounds(&self) -> scrm_time::TimeBounds {
+        scrm_time::TimeBounds {
+            max_ahead_ms: self.max_ahead_ms,
+            earliest_ms: self.earliest_ms,
+        }
+    }
 }
 
 /// The WhatsApp edge: the webhook gateway, the Cloud API sender and the media fetcher.
@@ -430,6 +465,13 @@ impl Config {
                 reason: format!("{e}"),
             })?;
         }
+        if let Some(v) = get("SCRM_MAX_AHEAD_MS") {
+            self.ingest.max_ahead_ms = v.parse().map_err(|e| ConfigError::Env {
+                name: "SCRM_MAX_AHEAD_MS".into(),
+                value: v.clone(),
+                reason: format!("{e}"),
+            })?;
+        }
         if let Some(v) = get("SCRM_RULE_PACK") {
             self.processor.rule_pack = Some(v.into());
         }
@@ -510,6 +552,11 @@ impl Config {
         if self.processor.grace_ms < 0 {
             return Err(ConfigError::Invalid(
                 "processor.grace_ms must not be negative".into(),
+            ));
+        }
+        if self.ingest.max_ahead_ms < 0 {
+            return Err(ConfigError::Invalid(
+                "ingest.max_ahead_ms must not be negative".into(),
             ));
         }
         if self.whatsapp.messages_per_second == 0 {

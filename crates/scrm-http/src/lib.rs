@@ -59,4 +59,4 @@ pub use health::{
 };
 pub use metrics::{metrics_routes, OPENMETRICS_CONTENT_TYPE};
 pub use scrm_config::Secret;
-pub use server::{bind, router, serve, ApiState};
+pub use server::{bind, router, serve, ApiState, DRAIN_GRACE, REQUEST_TIMEOUT};

@@ -4,13 +4,21 @@
 //! [`customer_routes`]) into one [`Router`] with its state already applied, so other crates
 //! can `.merge()` their own `Router`s into it. [`serve`] runs a router on a listener until a
 //! [`CancellationToken`] is cancelled, then stops accepting, lets in-flight requests finish
-//! and returns.
+//! for at most [`DRAIN_GRACE`] and returns, closing what is still open: a client that sent
+//! half a request cannot hold a SIGTERM up. A request whose headers and body take longer
+//! than [`REQUEST_TIMEOUT`] to arrive and be answered gets 408.
 
 use std::fmt;
+use std::future::IntoFuture;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
@@ -115,11 +123,20 @@ pub async fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     Ok(listener)
 }
 
+/// How long in-flight requests may take to finish once shutdown is asked for. Well under
+/// the 10 s an orchestrator usually waits between SIGTERM and SIGKILL.
+pub const DRAIN_GRACE: Duration = Duration::from_secs(3);
+
+/// The longest a request may take, from its headers to the answer (a client trickling a
+/// body gets 408). The webhook answers once its events are durable, well within it.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Serves `router` on `listener` until `shutdown` is cancelled.
 ///
 /// On cancellation the server stops accepting connections, closes idle keep-alive
-/// connections and waits for in-flight requests to complete before returning. Bound that
-/// wait from outside (e.g. `tokio::time::timeout`) if a slow client must not delay exit.
+/// connections and waits up to [`DRAIN_GRACE`] for in-flight requests to complete; then
+/// it returns and the connections still open are dropped (they are closed when their
+/// tasks end with the runtime). Each request is bounded by [`REQUEST_TIMEOUT`].
 /// Errors accepting a single connection are logged and retried by axum; the returned error
 /// is for failures of the listener itself.
 pub async fn serve(
@@ -128,9 +145,32 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> io::Result<()> {
     let addr = listener.local_addr()?;
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    let router = router.layer(axum::middleware::from_fn(request_timeout));
+    let server = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .into_future();
+    let grace = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(DRAIN_GRACE).await;
+    };
+    tokio::select! {
+        served = server => served?,
+        () = grace => {
+            tracing::warn!(%addr, grace_s = DRAIN_GRACE.as_secs(), "http requests still open after the drain grace; closing them");
+        }
+    }
     tracing::info!(%addr, "http server stopped");
     Ok(())
+}
+
+/// Answers 408 when a request (reading its body included) outlasts [`REQUEST_TIMEOUT`].
+async fn request_timeout(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            axum::Json(serde_json::json!({ "error": "the request took too long to arrive" })),
+        )
+            .into_response(),
+    }
 }

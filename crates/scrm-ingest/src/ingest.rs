@@ -2,7 +2,10 @@
 //! do to every event.
 //!
 //! Validation beyond the schema: the customer key is normalized to E.164 (or accepted as a
-//! BSUID) with the configured default region, and `event_id` must not be empty. A line is
+//! BSUID) with the configured default region, `event_id` must not be empty, and, once
+//! [`Ingest::with_time_bounds`] is given the door's bounds and wall clock, `occurred_at`
+//! must be plausible: not beyond the allowed skew ahead of the clock, not before the
+//! earliest accepted date (a time in seconds or microseconds is named as such). A line is
 //! either turned into one whole record or rejected with the field at fault; nothing is
 //! half-written.
 
@@ -16,6 +19,7 @@ use scrm_schema::json::{json_to_avro, Names};
 use scrm_schema::{
     record_field, set_record_field, Codec, FieldError, KnownSchema, TopicKind, Value,
 };
+use scrm_time::{Clock as _, SharedClock, TimeBounds, TimeError};
 
 /// Turns JSON values into records of one topic.
 pub struct Ingest {
@@ -25,6 +29,17 @@ pub struct Ingest {
     topic: String,
     kind: TopicKind,
     region: Region,
+    time: Option<TimeCheck>,
+}
+
+/// The plausibility check of event times: the bounds and the wall clock they are read
+/// against.
+#[derive(Debug, Clone)]
+pub struct TimeCheck {
+    /// What is believed.
+    pub bounds: TimeBounds,
+    /// The wall clock `occurred_at` is compared with.
+    pub clock: SharedClock,
 }
 
 /// Why a line was rejected.
@@ -34,6 +49,8 @@ pub enum Rejection {
     Field(FieldError),
     /// Framing, schema or encoding problems of Avro input.
     Encode(String),
+    /// `occurred_at` is not believed (too far ahead of the wall clock, or too early).
+    Time(TimeError),
 }
 
 impl Rejection {
@@ -53,6 +70,7 @@ impl std::fmt::Display for Rejection {
             Rejection::Json(e) => write!(f, "not valid JSON: {e}"),
             Rejection::Field(e) => e.fmt(f),
             Rejection::Encode(e) => f.write_str(e),
+            Rejection::Time(e) => e.fmt(f),
         }
     }
 }
@@ -89,6 +107,28 @@ impl Ingest {
             topic,
             kind,
             region,
+            time: None,
+        }
+    }
+
+    /// Refuses records whose `occurred_at` is outside `bounds` as read on `clock`. Records
+    /// of scrm's own making (dead letters, stamped `failed_at` by the door itself) are not
+    /// checked.
+    pub fn with_time_bounds(mut self, bounds: TimeBounds, clock: SharedClock) -> Self {
+        self.time = Some(TimeCheck { bounds, clock });
+        self
+    }
+
+    /// The time check, if one is configured.
+    pub fn time_check(&self) -> Option<&TimeCheck> {
+        self.time.as_ref()
+    }
+
+    /// The wall clock of the time check, or the system's when none is configured.
+    pub fn now_ms(&self) -> i64 {
+        match &self.time {
+            Some(check) => check.clock.now_ms(),
+            None => scrm_time::SystemClock.now_ms(),
         }
     }
 
@@ -140,6 +180,12 @@ impl Ingest {
             Some(Value::TimestampMillis(ms)) => *ms,
             _ => 0,
         };
+        if let Some(check) = self.time.as_ref().filter(|_| self.kind != TopicKind::Dlq) {
+            check
+                .bounds
+                .check(timestamp_ms, check.clock.now_ms())
+                .map_err(Rejection::Time)?;
+        }
         let bytes = self
             .codec
             .encode(&self.topic, self.schema, &value)
@@ -202,5 +248,89 @@ fn field_error(path: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         path: path.to_owned(),
         message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scrm_time::ManualClock;
+
+    const NOW: i64 = 1_796_000_000_000; // 2026-11-29
+
+    fn conversation(clock: &ManualClock) -> Ingest {
+        let codec = Arc::new(Codec::single_object());
+        let schema = scrm_schema::Catalog::embedded()
+            .current("scrm.conversation.ConversationEvent")
+            .expect("the conversation schema");
+        Ingest::new(
+            codec,
+            TopicKind::Conversation,
+            schema,
+            "conversation".into(),
+            Region::HK,
+        )
+        .with_time_bounds(TimeBounds::default(), clock.shared())
+    }
+
+    fn message(occurred_at: i64) -> serde_json::Value {
+        serde_json::json!({
+            "event_id": "e1", "customer": "91234567", "occurred_at": occurred_at,
+            "source": "test",
+            "payload": {"InboundMessage": {"wamid": "w1",
+                "content": {"TextContent": {"body": "hi"}}}}
+        })
+    }
+
+    #[test]
+    fn times_up_to_the_allowed_skew_ahead_are_taken() {
+        let clock = ManualClock::new(NOW);
+        let ingest = conversation(&clock);
+        assert_eq!(ingest.json(&message(NOW)).unwrap().timestamp_ms, NOW);
+        assert!(ingest.json(&message(NOW + 9 * 60_000)).is_ok());
+        assert!(ingest.json(&message(NOW - 300 * 86_400_000)).is_ok());
+    }
+
+    #[test]
+    fn a_time_a_year_ahead_or_in_microseconds_is_refused_as_validation() {
+        let clock = ManualClock::new(NOW);
+        let ingest = conversation(&clock);
+        let ahead = ingest.json(&message(NOW + 365 * 86_400_000)).unwrap_err();
+        assert_eq!(ahead.kind(), "VALIDATION");
+        assert!(ahead.to_string().contains("1 year ahead"), "{ahead}");
+        let micros = ingest.json(&message(NOW * 1_000)).unwrap_err();
+        assert!(
+            micros.to_string().contains("looks like microseconds"),
+            "{micros}"
+        );
+        let seconds = ingest.json(&message(NOW / 1_000)).unwrap_err();
+        assert!(
+            seconds.to_string().contains("looks like seconds"),
+            "{seconds}"
+        );
+    }
+
+    #[test]
+    fn the_bound_moves_with_the_clock() {
+        let clock = ManualClock::new(NOW);
+        let ingest = conversation(&clock);
+        let tomorrow = NOW + 86_400_000;
+        assert!(ingest.json(&message(tomorrow)).is_err());
+        clock.advance_ms(86_400_000);
+        assert!(ingest.json(&message(tomorrow)).is_ok());
+        assert_eq!(ingest.now_ms(), tomorrow);
+    }
+
+    #[test]
+    fn without_bounds_nothing_is_checked() {
+        let checked = conversation(&ManualClock::new(NOW));
+        let unchecked = Ingest::new(
+            Arc::new(Codec::single_object()),
+            TopicKind::Conversation,
+            checked.schema,
+            "conversation".into(),
+            Region::HK,
+        );
+        assert!(unchecked.json(&message(NOW * 1_000)).is_ok());
     }
 }

@@ -4,7 +4,8 @@
 //! to E.164 or accepted as a BSUID, and the result is one whole record or a [`Rejection`]
 //! naming the field at fault. Nothing is half-written.
 //!
-//! - [`ingest`]: [`Ingest`], JSON or Avro → validated [`scrm_log::Record`].
+//! - [`ingest`]: [`Ingest`], JSON or Avro → validated [`scrm_log::Record`], with the
+//!   plausibility check of `occurred_at` ([`scrm_time::TimeBounds`]) at the door.
 //! - [`dead_letter`]: the dead letter of refused input, with its original bytes and the
 //!   reason in the record and in `scrm.error.*` headers.
 
@@ -15,4 +16,4 @@ pub mod dead_letter;
 pub mod ingest;
 
 pub use dead_letter::{dead_letter, stable_id, Refused};
-pub use ingest::{Ingest, Rejection};
+pub use ingest::{Ingest, Rejection, TimeCheck};

@@ -12,6 +12,13 @@
 //! instance wrote the changelog's last records itself (its local state is current); from
 //! where it stopped when another instance moved on meanwhile; everything, into a wiped
 //! partition, when there is no usable local state (new instance, lost disk).
+//!
+//! A restore can take minutes on a large changelog, so it checks the stop flag between
+//! batches and returns [`Restore::Stopped`] when asked: the chunks already written stay,
+//! but the partition's progress row is written only by a finished restore, so the next
+//! start does the restore again (from the same offset for an incremental one, from
+//! scratch into a wiped partition for a full one) and what was half done is never taken
+//! for current state.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -32,6 +39,9 @@ pub enum Restore {
     Incremental { from: u64, to: u64, records: u64 },
     /// Rebuilt from the changelog alone.
     Full { to: u64, records: u64 },
+    /// Stopped before the end (the process or partition is stopping); done again at the
+    /// next start.
+    Stopped { records: u64 },
 }
 
 /// Progress of a restore, for metrics and logs.
@@ -45,13 +55,15 @@ impl RestoreProgress for () {
 
 const CHUNK_RECORDS: usize = 5_000;
 
-/// Makes `partition`'s local state current with the changelog `topic`.
+/// Makes `partition`'s local state current with the changelog `topic`, unless `stop`
+/// turns true first.
 pub fn prepare(
     log: &dyn EventLog,
     store: &dyn StateStore,
     topic: &str,
     partition: u32,
     progress: &dyn RestoreProgress,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Restore, ProcessError> {
     let local = match store.get(Table::Partitions, &keys::partition_key(partition))? {
         Some(bytes) => {
@@ -72,38 +84,50 @@ pub fn prepare(
         }
         let outbox_empty = load_outbox(store, partition)?.is_empty();
         if written < marks.high && written >= marks.low && outbox_empty {
-            let records = replay(
+            let replayed = replay(
                 log,
                 store,
                 topic,
                 partition,
-                written,
-                marks.high,
+                (written, marks.high),
                 local.clone(),
                 progress,
+                stop,
             )?;
-            return Ok(Restore::Incremental {
-                from: written,
-                to: marks.high,
-                records,
+            return Ok(match replayed {
+                Replayed::Done(records) => Restore::Incremental {
+                    from: written,
+                    to: marks.high,
+                    records,
+                },
+                Replayed::Stopped(records) => Restore::Stopped { records },
             });
         }
     }
     wipe(store, partition)?;
-    let records = replay(
+    let replayed = replay(
         log,
         store,
         topic,
         partition,
-        marks.low,
-        marks.high,
+        (marks.low, marks.high),
         PartitionMeta::default(),
         progress,
+        stop,
     )?;
-    Ok(Restore::Full {
-        to: marks.high,
-        records,
+    Ok(match replayed {
+        Replayed::Done(records) => Restore::Full {
+            to: marks.high,
+            records,
+        },
+        Replayed::Stopped(records) => Restore::Stopped { records },
     })
+}
+
+/// How a replay ended, with the records read.
+enum Replayed {
+    Done(u64),
+    Stopped(u64),
 }
 
 /// Deletes every row of `partition`.
@@ -123,11 +147,11 @@ fn replay(
     store: &dyn StateStore,
     topic: &str,
     partition: u32,
-    from: u64,
-    to: u64,
+    (from, to): (u64, u64),
     mut meta: PartitionMeta,
     progress: &dyn RestoreProgress,
-) -> Result<u64, ProcessError> {
+    stop: &dyn Fn() -> bool,
+) -> Result<Replayed, ProcessError> {
     let corrupt = |reason: String| ProcessError::CorruptState { partition, reason };
     let mut reader = log.reader(topic, partition, from)?;
     // Customer records since the last progress record: applied only when it arrives.
@@ -135,6 +159,16 @@ fn replay(
     let mut chunk = Chunk::default();
     let mut records = 0u64;
     while reader.position() < to {
+        if stop() {
+            // The progress row is not written: the next start restores again.
+            tracing::info!(
+                partition,
+                records,
+                remaining = to.saturating_sub(reader.position()),
+                "restore stopped before the end; it is done again at the next start"
+            );
+            return Ok(Replayed::Stopped(records));
+        }
         let batch = reader.next_batch(2_000, Duration::from_millis(500))?;
         for record in batch {
             if record.offset >= to {
@@ -185,7 +219,7 @@ fn replay(
         meta.encode(),
     );
     chunk.write(store)?;
-    Ok(records)
+    Ok(Replayed::Done(records))
 }
 
 /// Restored rows not yet written, with the timers of the customers they touch.
@@ -263,5 +297,141 @@ impl Chunk {
             store.write(batch, true)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use scrm_log::{EmbeddedLog, EmbeddedOptions, Record, TopicSpec};
+    use scrm_state::MemoryStore;
+
+    use super::*;
+
+    const TOPIC: &str = "changelog";
+
+    /// `groups` commits of `per_group` customers each, on partition 0 of a one-partition
+    /// changelog; returns the log and the last state of each customer.
+    fn changelog(
+        dir: &std::path::Path,
+        groups: u64,
+        per_group: u64,
+    ) -> (EmbeddedLog, HashMap<String, CustomerState>) {
+        let log = EmbeddedLog::open(dir, EmbeddedOptions::default()).unwrap();
+        log.ensure_topic(&TopicSpec {
+            name: TOPIC.into(),
+            partitions: 1,
+            retention_ms: None,
+            compact: true,
+        })
+        .unwrap();
+        let mut last = HashMap::new();
+        for group in 0..groups {
+            let mut records = Vec::new();
+            for i in 0..per_group {
+                let customer = format!("+8529{:07}", (group * 7 + i) % 50);
+                let state = CustomerState {
+                    first_seen_ms: 1_790_000_000_000,
+                    last_event_ms: 1_790_000_000_000 + (group * 1_000 + i) as i64,
+                    ..CustomerState::default()
+                };
+                records.push(Record::new(
+                    customer.clone().into_bytes(),
+                    state.encode(),
+                    0,
+                ));
+                last.insert(customer, state);
+            }
+            records.push(Record::new(
+                CHANGELOG_META_KEY.to_vec(),
+                PartitionMeta::default().encode(),
+                0,
+            ));
+            log.append(TOPIC, records).unwrap();
+        }
+        (log, last)
+    }
+
+    fn restored(store: &MemoryStore) -> Option<PartitionMeta> {
+        store
+            .get(Table::Partitions, &keys::partition_key(0))
+            .unwrap()
+            .map(|b| PartitionMeta::decode(&b).unwrap())
+    }
+
+    #[test]
+    fn a_restore_stops_when_asked_and_is_done_again_in_full_next_time() {
+        let dir = tempfile::tempdir().unwrap();
+        // Several read batches (2 000 records each), so the stop lands in the middle.
+        let (log, want) = changelog(dir.path(), 100, 100);
+        let store = MemoryStore::new();
+        let checks = Cell::new(0);
+        let stop_after_two_batches = || {
+            checks.set(checks.get() + 1);
+            checks.get() > 2
+        };
+        let stopped = prepare(&log, &store, TOPIC, 0, &(), &stop_after_two_batches).unwrap();
+        assert!(
+            matches!(stopped, Restore::Stopped { records } if records > 0 && records < 10_100),
+            "{stopped:?}"
+        );
+        assert_eq!(
+            restored(&store),
+            None,
+            "no progress row after a stopped restore"
+        );
+
+        let done = prepare(&log, &store, TOPIC, 0, &(), &|| false).unwrap();
+        assert_eq!(
+            done,
+            Restore::Full {
+                to: 10_100,
+                records: 10_100
+            }
+        );
+        assert_eq!(restored(&store).unwrap().changelog_next, Some(10_100));
+        for (customer, state) in &want {
+            let key = keys::customer_key(0, customer).unwrap();
+            let got = store.get(Table::Customers, &key).unwrap().unwrap();
+            assert_eq!(&CustomerState::decode(&got).unwrap(), state, "{customer}");
+        }
+    }
+
+    #[test]
+    fn a_stopped_catch_up_keeps_its_starting_point() {
+        let dir = tempfile::tempdir().unwrap();
+        let (log, want) = changelog(dir.path(), 60, 100);
+        let store = MemoryStore::new();
+        // As if this instance had restored the first ten commits earlier.
+        let first = PartitionMeta {
+            changelog_next: Some(1_010),
+            ..PartitionMeta::default()
+        };
+        let mut batch = Batch::new();
+        batch.put(Table::Partitions, keys::partition_key(0), first.encode());
+        store.write(batch, true).unwrap();
+        let checks = Cell::new(0);
+        let stop = || {
+            checks.set(checks.get() + 1);
+            checks.get() > 1
+        };
+        let stopped = prepare(&log, &store, TOPIC, 0, &(), &stop).unwrap();
+        assert!(matches!(stopped, Restore::Stopped { .. }), "{stopped:?}");
+        assert_eq!(restored(&store).unwrap().changelog_next, Some(1_010));
+        let done = prepare(&log, &store, TOPIC, 0, &(), &|| false).unwrap();
+        assert_eq!(
+            done,
+            Restore::Incremental {
+                from: 1_010,
+                to: 6_060,
+                records: 5_050
+            }
+        );
+        for (customer, state) in &want {
+            let key = keys::customer_key(0, customer).unwrap();
+            let got = store.get(Table::Customers, &key).unwrap().unwrap();
+            assert_eq!(&CustomerState::decode(&got).unwrap(), state, "{customer}");
+        }
     }
 }

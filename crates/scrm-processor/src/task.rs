@@ -101,7 +101,12 @@ pub(crate) fn run(
         &changelog_topic,
         partition,
         &Progress(shared),
+        &|| stop.load(Ordering::SeqCst),
     )?;
+    if let Restore::Stopped { .. } = restore {
+        tracing::info!(?restore, "partition stopped while restoring");
+        return Ok(());
+    }
     if let Restore::Incremental { records, .. } | Restore::Full { records, .. } = restore {
         shared.metrics.restore_records.inc_by(records);
     }

@@ -31,9 +31,13 @@ pub(crate) fn capability(
 ) -> Read<Mapped> {
     let waba_id = req_id(entry, "id", entry_path)?;
     let time_at = entry_path.key("time");
-    let (stamp, occurred_at_ms) = match member(entry, "time") {
-        Some(time) => (integer(time, &time_at)?, seconds_to_millis(time, &time_at)?),
-        None => (received_at_ms, received_at_ms),
+    let (stamp, occurred_at_ms, time_at) = match member(entry, "time") {
+        Some(time) => (
+            integer(time, &time_at)?,
+            seconds_to_millis(time, &time_at)?,
+            time_at.to_string(),
+        ),
+        None => (received_at_ms, received_at_ms, String::new()),
     };
     let daily = DAILY_LIMIT_KEYS
         .iter()
@@ -63,6 +67,7 @@ pub(crate) fn capability(
         occurred_at_ms,
         broadcast: true,
         kind: MappedKind::Capability,
+        time_at,
     })
 }
 

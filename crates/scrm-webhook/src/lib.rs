@@ -16,6 +16,8 @@
 //!   names and BSUIDs, and `content` for the body of each WhatsApp message type, `money`
 //!   for order prices in minor units), `statuses` (delivery statuses of outbound
 //!   messages) and `capability` (`business_capability_update`, the messaging limit);
+//! - [`times`]: [`check_times`] refuses a body whose times are not believed (a
+//!   millisecond timestamp where Meta sends seconds, a clock far ahead), naming the path;
 //! - `read` has the accessors that read untrusted JSON and fail with a [`ParseError`]
 //!   naming the path at fault (`entry[0].changes[1].value.messages[0].timestamp`);
 //! - [`fixtures`] holds realistic bodies of every kind, for tests here and in other crates.
@@ -46,9 +48,11 @@ mod parse;
 mod read;
 pub mod signature;
 mod statuses;
+pub mod times;
 
 pub use handshake::{verify_subscription, HandshakeError, MAX_CHALLENGE_LEN};
 pub use money::minor_digits;
 pub use parse::{parse, Mapped, MappedKind, Parsed, BUSINESS_KEY, MAX_EVENTS, SOURCE};
 pub use read::ParseError;
 pub use signature::{sign, verify_signature, SignatureError, SIGNATURE_HEADER};
+pub use times::check_times;

@@ -64,6 +64,7 @@ pub(crate) fn message(
         occurred_at_ms,
         broadcast: false,
         kind: MappedKind::Message,
+        time_at: path.key("timestamp").to_string(),
     })
 }
 

@@ -83,6 +83,9 @@ pub struct Mapped {
     pub broadcast: bool,
     /// Which payload the event has.
     pub kind: MappedKind,
+    /// Where in the body its time was read (`entry[0].changes[0].value.messages[0].timestamp`),
+    /// empty when the body carries none and the time received stands in.
+    pub time_at: String,
     /// The `scrm.conversation.ConversationEvent` record as JSON: `event_id`, `customer`,
     /// `occurred_at` (epoch milliseconds), `source` and `payload` (`{"<Record>": {...}}`).
     pub json: Value,

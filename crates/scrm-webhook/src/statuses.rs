@@ -74,6 +74,7 @@ pub(crate) fn status(status: &Value, contacts: &[Contact<'_>], path: &Path<'_>) 
         occurred_at_ms,
         broadcast: false,
         kind: MappedKind::Status,
+        time_at: path.key("timestamp").to_string(),
     })))
 }
 

@@ -12,15 +12,17 @@ use crate::commands::process::state_dir;
 use crate::context::Context;
 
 pub(crate) fn run(ctx: &Context, args: CustomerArgs) -> anyhow::Result<ExitCode> {
+    // A number typed with spaces arrives as several words; it is one key.
+    let key = args.key.join(" ");
     let found = match &args.url {
-        Some(url) => over_http(ctx, url, &args.key)?,
+        Some(url) => over_http(ctx, url, &key)?,
         None => {
             let dir = state_dir(ctx);
             let store = RocksStore::open_read_only(&dir)
                 .with_context(|| format!("reading the state store in {}", dir.display()))?;
             let lookup =
                 StateLookup::new(Arc::new(store), ctx.config.log.partitions, ctx.region, None);
-            lookup.find(&args.key).map_err(|e| anyhow::anyhow!("{e}"))?
+            lookup.find(&key).map_err(|e| anyhow::anyhow!("{e}"))?
         }
     };
     match found {
@@ -29,7 +31,7 @@ pub(crate) fn run(ctx: &Context, args: CustomerArgs) -> anyhow::Result<ExitCode>
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            eprintln!("no state for {}", args.key);
+            eprintln!("no state for {key}");
             Ok(ExitCode::from(1))
         }
     }

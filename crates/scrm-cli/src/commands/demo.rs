@@ -73,19 +73,7 @@ pub(crate) fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitCode> {
 
     let ingests: HashMap<Topic, Ingest> = Topic::ALL
         .into_iter()
-        .map(|t| {
-            let kind = kind_of(t);
-            Ok((
-                t,
-                Ingest::new(
-                    ctx.codec.clone(),
-                    kind,
-                    ctx.value_schema(kind)?,
-                    ctx.topic_name(kind),
-                    ctx.region,
-                ),
-            ))
-        })
+        .map(|t| Ok((t, ctx.ingest(kind_of(t))?)))
         .collect::<anyhow::Result<_>>()?;
 
     let total = generator.estimated_total();

@@ -23,13 +23,7 @@ use tokio_util::sync::CancellationToken;
 use crate::context::Context;
 
 fn ingest(ctx: &Context, kind: TopicKind) -> anyhow::Result<Ingest> {
-    Ok(Ingest::new(
-        ctx.codec.clone(),
-        kind,
-        ctx.value_schema(kind)?,
-        ctx.topic_name(kind),
-        ctx.region,
-    ))
+    ctx.ingest(kind)
 }
 
 fn edge_dir(ctx: &Context, name: &str) -> PathBuf {

@@ -32,14 +32,12 @@ pub(crate) fn run(ctx: &Context, args: ProduceArgs) -> anyhow::Result<ExitCode> 
     ctx.ensure_topics(log.as_ref(), &[kind, TopicKind::Dlq])?;
     let topic = ctx.topic_name(kind);
     let dlq_topic = ctx.topic_name(TopicKind::Dlq);
-    let ingest = Ingest::new(ctx.codec.clone(), kind, schema, topic.clone(), ctx.region);
-    let dlq = Ingest::new(
-        ctx.codec.clone(),
-        TopicKind::Dlq,
-        ctx.value_schema(TopicKind::Dlq)?,
-        dlq_topic.clone(),
-        ctx.region,
-    );
+    let ingest = Ingest::new(ctx.codec.clone(), kind, schema, topic.clone(), ctx.region)
+        .with_time_bounds(
+            ctx.config.ingest.time_bounds(),
+            scrm_time::SystemClock::shared(),
+        );
+    let dlq = ctx.ingest(TopicKind::Dlq)?;
 
     // Reading stdin on its own thread lets a batch go out as soon as input pauses.
     let (tx, rx) = mpsc::sync_channel::<Input>(args.batch.max(1) * 4);

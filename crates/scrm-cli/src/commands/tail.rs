@@ -4,6 +4,13 @@
 //! in timestamp order (each partition is read in offset order; the merge holds one batch
 //! per partition, so memory stays small on any topic size). With `--follow`, keeps
 //! printing records as they arrive.
+//!
+//! Avro topics print as the JSON `scrm produce` takes. The state changelog is scrm's own
+//! encoding: a customer's record prints as `{"customer", "state"}` (the state as
+//! `scrm customer` shows it; `null` for a pruned customer), the progress record closing a
+//! commit as `{"progress": ...}`. A record that cannot be decoded is counted, and each
+//! distinct reason is reported once at the end with its count and first offset, so a topic
+//! of unreadable records does not print a line per record.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -14,7 +21,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use scrm_log::{PartitionReader, StoredRecord, TimeRange};
 use scrm_schema::json::{avro_to_json, format_millis, Names};
-use scrm_schema::{Codec, Schema};
+use scrm_schema::{Codec, Schema, TopicKind};
+use scrm_state::{CustomerState, PartitionMeta};
 
 use crate::cli::{Format, TailArgs};
 use crate::context::{Access, Context};
@@ -66,7 +74,7 @@ pub(crate) fn run(ctx: &Context, args: TailArgs) -> anyhow::Result<ExitCode> {
         });
     }
 
-    let mut printer = Printer::new(&ctx.codec, args.meta, args.format);
+    let mut printer = Printer::new(&ctx.codec, kind, args.meta, args.format);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let max = args.max.unwrap_or(u64::MAX);
@@ -106,10 +114,17 @@ pub(crate) fn run(ctx: &Context, args: TailArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if printer.failures > 0 {
-        eprintln!(
-            "{} records could not be decoded (see above)",
-            printer.failures
-        );
+        for (reason, (count, partition, offset)) in &printer.reasons {
+            eprintln!(
+                "{count} records could not be decoded: {reason} (first at partition {partition} offset {offset})"
+            );
+        }
+        if printer.failures > printer.reasons.values().map(|r| r.0).sum::<u64>() {
+            eprintln!(
+                "… and records failing for other reasons; {} in all",
+                printer.failures
+            );
+        }
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -136,42 +151,56 @@ fn fill(cursor: &mut Cursor) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Distinct decode failures reported at the end; more reasons than this are only counted.
+const MAX_REASONS: usize = 10;
+
 struct Printer<'c> {
     codec: &'c Codec,
+    kind: TopicKind,
     meta: bool,
     format: Format,
     names: HashMap<usize, Names<'static>>,
     failures: u64,
+    /// Each reason of failure: how many records, and where the first was.
+    reasons: std::collections::BTreeMap<String, (u64, u32, u64)>,
 }
 
 impl<'c> Printer<'c> {
-    fn new(codec: &'c Codec, meta: bool, format: Format) -> Self {
+    fn new(codec: &'c Codec, kind: TopicKind, meta: bool, format: Format) -> Self {
         Self {
             codec,
+            kind,
             meta,
             format,
             names: HashMap::new(),
             failures: 0,
+            reasons: Default::default(),
         }
     }
 
     fn print(&mut self, out: &mut impl Write, record: &StoredRecord) -> anyhow::Result<()> {
         let decoded = match self.format {
             Format::AvroBase64 => Ok(serde_json::Value::String(BASE64.encode(&record.value))),
-            Format::Json => self.decode(record),
+            Format::Json if self.kind == TopicKind::StateChangelog => changelog_json(record),
+            Format::Json => self.decode(record).map_err(|e| e.to_string()),
         };
         let value = match decoded {
             Ok(value) => value,
             Err(e) => {
                 self.failures += 1;
-                eprintln!(
-                    "partition {} offset {}: {e}",
-                    record.partition, record.offset
-                );
+                let known = self.reasons.len();
+                match self.reasons.get_mut(&e) {
+                    Some(reason) => reason.0 += 1,
+                    None if known < MAX_REASONS => {
+                        self.reasons
+                            .insert(e.clone(), (1, record.partition, record.offset));
+                    }
+                    None => {}
+                }
                 if !self.meta {
                     return Ok(());
                 }
-                serde_json::json!({ "error": e.to_string() })
+                serde_json::json!({ "error": e })
             }
         };
         let line = if self.meta {
@@ -202,4 +231,26 @@ impl<'c> Printer<'c> {
             .or_insert_with(|| Names::of(schema));
         Ok(avro_to_json(schema, names, &value))
     }
+}
+
+/// A state-changelog record as JSON: a customer's state, a pruned customer, or the
+/// progress record that closes a commit.
+fn changelog_json(record: &StoredRecord) -> Result<serde_json::Value, String> {
+    if record.key == scrm_processor::engine::CHANGELOG_META_KEY {
+        let meta = PartitionMeta::decode(&record.value)
+            .map_err(|e| format!("not a changelog progress record: {e}"))?;
+        let mut progress = serde_json::to_value(&meta).map_err(|e| e.to_string())?;
+        progress["stream_time"] = serde_json::json!(meta.stream_time_ms.map(format_millis));
+        return Ok(serde_json::json!({ "progress": progress }));
+    }
+    let customer = String::from_utf8_lossy(&record.key);
+    if record.value.is_empty() {
+        return Ok(serde_json::json!({ "customer": customer, "state": null }));
+    }
+    let state =
+        CustomerState::decode(&record.value).map_err(|e| format!("not a customer state: {e}"))?;
+    Ok(serde_json::json!({
+        "customer": customer,
+        "state": scrm_processor::query::to_json(&state, record.partition),
+    }))
 }

@@ -82,3 +82,47 @@ async fn extra_routes_merge_without_inheriting_auth() {
     let response = client().get(server.url("/nowhere")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_half_sent_request_holds_shutdown_up_only_for_the_drain_grace() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let entered = Arc::new(tokio::sync::Notify::new());
+    let signal = entered.clone();
+    let slow = Router::new().route(
+        "/slow",
+        post(move |body: axum::body::Body| {
+            let signal = signal.clone();
+            async move {
+                signal.notify_one();
+                let _ = axum::body::to_bytes(body, usize::MAX).await;
+                "done"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(scrm_http::serve(
+        listener,
+        app().merge(slow),
+        shutdown.clone(),
+    ));
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"POST /slow HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\nhalf of it")
+        .await
+        .unwrap();
+    entered.notified().await;
+
+    // The clock is paused: it moves only to the next timer once everything waits.
+    let asked = tokio::time::Instant::now();
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
+    let waited = asked.elapsed();
+    assert!(
+        waited >= scrm_http::DRAIN_GRACE && waited < scrm_http::REQUEST_TIMEOUT,
+        "serve returned after {waited:?}"
+    );
+    drop(stream);
+}

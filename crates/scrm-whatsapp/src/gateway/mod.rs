@@ -4,7 +4,10 @@
 //! 1. checks `X-Hub-Signature-256` over the raw body with the app secret (401, nothing
 //!    written, when it is missing or wrong);
 //! 2. maps the body with `scrm-webhook` (400 with the reason, and the raw body to the
-//!    dead-letter topic, when it is not a webhook scrm understands);
+//!    dead-letter topic, when it is not a webhook scrm understands), and, when the
+//!    conversation [`Ingest`] has a time check, refuses the body the same way if a time in
+//!    it is not believed (a millisecond timestamp where Meta sends seconds, a clock far
+//!    ahead: [`scrm_webhook::check_times`] names the field);
 //! 3. drops events already appended (Meta's retries; [`seen`]) and validates the rest
 //!    against the conversation schema, normalizing the customer key;
 //! 4. appends them through the group-commit [`Appender`] — a business-wide event (Meta's
@@ -175,7 +178,7 @@ async fn receive(State(gw): State<Arc<Gateway>>, headers: HeaderMap, body: Bytes
         tracing::warn!(error = %e, "webhook post with a bad signature; nothing written");
         return error(StatusCode::UNAUTHORIZED, &e.to_string());
     }
-    let now_ms = now_ms();
+    let now_ms = gw.conversation.now_ms();
     let parsed = match scrm_webhook::parse(&body, now_ms) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -184,6 +187,13 @@ async fn receive(State(gw): State<Arc<Gateway>>, headers: HeaderMap, body: Bytes
             return response;
         }
     };
+    if let Some(check) = gw.conversation.time_check() {
+        if let Err(e) = scrm_webhook::check_times(&parsed, now_ms, &check.bounds) {
+            let response = gw.refuse(&body, "VALIDATION", e.to_string(), now_ms).await;
+            gw.count("bad_request", started);
+            return response;
+        }
+    }
     for field in &parsed.ignored {
         gw.metrics
             .ignored
@@ -258,10 +268,4 @@ async fn receive(State(gw): State<Arc<Gateway>>, headers: HeaderMap, body: Bytes
     }
     gw.count("ok", started);
     (StatusCode::OK, Json(json!({}))).into_response()
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
