@@ -134,7 +134,10 @@ fn an_event_appended_twice_changes_state_once_and_gives_outputs_once() {
     assert_eq!(dropped, 2);
     assert_eq!(twice, once);
     assert_eq!(twice_out, once_out);
-    assert!(!once_out.is_empty(), "too expensive twice gets the instalment plan");
+    assert!(
+        !once_out.is_empty(),
+        "too expensive twice gets the instalment plan"
+    );
     assert_eq!(
         once.recent_events
             .ids
