@@ -106,7 +106,7 @@ impl Context {
     }
 
     /// An [`Ingest`] of `kind` that refuses event times outside the configured bounds
-    /// (`[ingest]`), read against the system clock: what every door of this binary uses.
+    /// (`[time_bounds]`), read against the system clock: what every door of this binary uses.
     pub(crate) fn ingest(&self, kind: TopicKind) -> anyhow::Result<Ingest> {
         Ok(Ingest::new(
             self.codec.clone(),
@@ -115,10 +115,7 @@ impl Context {
             self.topic_name(kind),
             self.region,
         )
-        .with_time_bounds(
-            self.config.ingest.time_bounds(),
-            scrm_time::SystemClock::shared(),
-        ))
+        .with_time_bounds(self.config.time_bounds, scrm_time::SystemClock::shared()))
     }
 
     pub(crate) fn topic_name(&self, kind: TopicKind) -> String {

@@ -40,7 +40,7 @@ fn produce_refuses_a_time_a_year_ahead_and_one_in_microseconds() {
     };
     let input = [
         line("now", now - 60_000),
-        line("ahead", now + YEAR_MS),
+        line("ahead", now + YEAR_MS + 86_400_000),
         line("micros", (now - 60_000) * 1_000),
         line("skew", now + 60_000),
     ]

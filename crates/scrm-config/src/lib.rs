@@ -71,41 +71,14 @@ pub struct Config {
     pub processor: ProcessorConfig,
     pub api: ApiConfig,
     pub whatsapp: WhatsappConfig,
-    pub ingest: IngestConfig,
-}
-
-/// What the doors (`scrm produce`, `scrm demo`, the webhook gateway) believe of the event
-/// times they are given. A record outside these bounds goes to the dead-letter topic with
-/// the reason, so one producer's bad clock or unit mistake cannot move a partition's
-/// stream time.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct IngestConfig {
-    /// How far ahead of the wall clock `occurred_at` may be, ms (clock drift between
-    /// hosts). Env: `SCRM_MAX_AHEAD_MS`.
-    pub max_ahead_ms: i64,
-    /// The earliest `occurred_at` accepted, ms since the epoch (default
-    /// 2009-01-01T00:00:00Z: a time in seconds read as milliseconds lands in 1970).
-    pub earliest_ms: i64,
-}
-
-impl Default for IngestConfig {
-    fn default() -> Self {
-        Self {
-            max_ahead_ms: scrm_time::plausible::DEFAULT_MAX_AHEAD_MS,
-            earliest_ms: scrm_time::plausible::DEFAULT_EARLIEST_MS,
-        }
-    }
-}
-
-impl IngestConfig {
-    /// The bounds as [`scrm_time::TimeBounds`].
-    pub fn time_bounds(&self) -> scrm_time::TimeBounds {
-        scrm_time::TimeBounds {
-            max_ahead_ms: self.max_ahead_ms,
-            earliest_ms: self.earliest_ms,
-        }
-    }
+    /// The event times believed from outside, by every door (`scrm produce`, `scrm demo`,
+    /// the webhook gateway) and again by the processor: `occurred_at` at most
+    /// `max_ahead_ms` ahead of the wall clock (default 10 minutes; env
+    /// `SCRM_MAX_AHEAD_MS`), not before `earliest_ms` (default 2009-01-01). A door refuses
+    /// a record outside with the reason; the processor sends one to the dead-letter topic
+    /// (kind `TIME`) without moving stream time, so one producer's bad clock or unit
+    /// mistake cannot expire a partition's customers or fire its timers early.
+    pub time_bounds: scrm_time::TimeBounds,
 }
 
 /// The WhatsApp edge: the webhook gateway, the Cloud API sender and the media fetcher.
@@ -242,12 +215,6 @@ pub struct ProcessorConfig {
     /// The rule pack (TOML, docs/rules.md); the built-in default pack when unset. Reloaded
     /// on SIGHUP. Env: `SCRM_RULE_PACK`.
     pub rule_pack: Option<PathBuf>,
-    /// The event times the processor believes, against its wall clock, in live and event
-    /// time alike: `max_ahead_ms` (default 10 minutes; env `SCRM_MAX_EVENT_AHEAD_MS`) and
-    /// `earliest_ms` (default 2009-01-01). A record outside goes to the dead-letter topic
-    /// (kind `TIME`) and does not move stream time. Replaying traffic dated ahead of the
-    /// machine's clock (synthetic data) needs a larger `max_ahead_ms`.
-    pub time_bounds: scrm_time::TimeBounds,
 }
 
 /// How the processor's clock works.
@@ -271,7 +238,6 @@ impl Default for ProcessorConfig {
             write_buffer_mib: 16,
             max_write_buffers: 2,
             rule_pack: None,
-            time_bounds: scrm_time::TimeBounds::default(),
         }
     }
 }
@@ -458,15 +424,8 @@ impl Config {
                 reason: format!("{e}"),
             })?;
         }
-        if let Some(v) = get("SCRM_MAX_EVENT_AHEAD_MS") {
-            self.processor.time_bounds.max_ahead_ms = v.parse().map_err(|e| ConfigError::Env {
-                name: "SCRM_MAX_EVENT_AHEAD_MS".into(),
-                value: v.clone(),
-                reason: format!("{e}"),
-            })?;
-        }
         if let Some(v) = get("SCRM_MAX_AHEAD_MS") {
-            self.ingest.max_ahead_ms = v.parse().map_err(|e| ConfigError::Env {
+            self.time_bounds.max_ahead_ms = v.parse().map_err(|e| ConfigError::Env {
                 name: "SCRM_MAX_AHEAD_MS".into(),
                 value: v.clone(),
                 reason: format!("{e}"),
@@ -554,9 +513,9 @@ impl Config {
                 "processor.grace_ms must not be negative".into(),
             ));
         }
-        if self.ingest.max_ahead_ms < 0 {
+        if self.time_bounds.max_ahead_ms < 0 {
             return Err(ConfigError::Invalid(
-                "ingest.max_ahead_ms must not be negative".into(),
+                "time_bounds.max_ahead_ms must not be negative".into(),
             ));
         }
         if self.whatsapp.messages_per_second == 0 {
@@ -625,6 +584,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn one_set_of_time_bounds_for_doors_and_processor() {
+        let c = Config::parse_str("", Path::new("s.toml")).unwrap();
+        assert_eq!(c.time_bounds, scrm_time::TimeBounds::default());
+        let mut c = Config::parse_str(
+            "[time_bounds]\nmax_ahead_ms = 60000\nearliest_ms = 0\n",
+            Path::new("s.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.time_bounds.max_ahead_ms, 60_000);
+        assert_eq!(c.time_bounds.earliest_ms, 0);
+        c.apply_env(|n| (n == "SCRM_MAX_AHEAD_MS").then(|| "7200000".to_owned()))
+            .unwrap();
+        assert_eq!(c.time_bounds.max_ahead_ms, 7_200_000);
+        c.time_bounds.max_ahead_ms = -1;
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("time_bounds.max_ahead_ms"), "{err}");
+        let err = Config::parse_str("[time_bounds]\nmax_ahead = 1\n", Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("max_ahead"), "{err}");
     }
 
     #[test]

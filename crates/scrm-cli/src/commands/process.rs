@@ -69,7 +69,7 @@ pub(crate) fn build(
         time,
         fsync: cfg.fsync,
         exit_when_caught_up,
-        time_bounds: cfg.time_bounds,
+        time_bounds: ctx.config.time_bounds,
     };
     let out = OutputEncoder::new(
         make_codec(&ctx.config)?,

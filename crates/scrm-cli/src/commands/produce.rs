@@ -33,10 +33,7 @@ pub(crate) fn run(ctx: &Context, args: ProduceArgs) -> anyhow::Result<ExitCode> 
     let topic = ctx.topic_name(kind);
     let dlq_topic = ctx.topic_name(TopicKind::Dlq);
     let ingest = Ingest::new(ctx.codec.clone(), kind, schema, topic.clone(), ctx.region)
-        .with_time_bounds(
-            ctx.config.ingest.time_bounds(),
-            scrm_time::SystemClock::shared(),
-        );
+        .with_time_bounds(ctx.config.time_bounds, scrm_time::SystemClock::shared());
     let dlq = ctx.ingest(TopicKind::Dlq)?;
 
     // Reading stdin on its own thread lets a batch go out as soon as input pauses.

@@ -102,10 +102,7 @@ pub fn process(data_dir: &Path, kafka: Option<(&str, &str, &str)>, extra: &[&str
         .env("SCRM_LOG", "warn,apache_avro=error")
         // The generated traffic is dated from 2026-11-02 on, for months: ahead of the
         // machine's clock, which the processor checks event times against.
-        .env(
-            "SCRM_MAX_EVENT_AHEAD_MS",
-            (3 * 365 * 86_400_000i64).to_string(),
-        )
+        .env("SCRM_MAX_AHEAD_MS", (3 * 365 * 86_400_000i64).to_string())
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--partitions")
