@@ -89,6 +89,13 @@ pub(crate) fn boolean(value: &Value) -> Decoded<bool> {
     }
 }
 
+pub(crate) fn bytes(value: &Value) -> Decoded<Vec<u8>> {
+    match value {
+        Value::Bytes(b) => Ok(b.clone()),
+        other => Err(EventError::expected("bytes", other)),
+    }
+}
+
 pub(crate) fn double(value: &Value) -> Decoded<f64> {
     match value {
         Value::Double(x) => Ok(*x),
@@ -112,6 +119,10 @@ pub(crate) trait AvroEnum: Copy + 'static {
     const SYMBOLS: &'static [&'static str];
     const ALL: &'static [Self];
     fn from_symbol(symbol: &str) -> Option<Self>;
+    /// The symbol's index in the schema, as an Avro enum value carries it.
+    fn index(self) -> u32;
+    /// The symbol, as an Avro enum value carries it.
+    fn avro_symbol(self) -> &'static str;
 }
 
 /// An enum value, by symbol: the index is only a shortcut, checked against the symbol.
@@ -240,6 +251,20 @@ impl<'v> Fields<'v> {
         match self.find(name) {
             Some(v) => nullable(v, decode).map_err(|e| e.at_field(name)),
             None => Ok(None),
+        }
+    }
+
+    /// A field whose schema gives a default other than null (`false`, `[]`, `{}`): left out
+    /// reads as `default()`, as a reader resolving an older writer's record would fill it in.
+    pub(crate) fn get_or<T>(
+        &mut self,
+        name: &'static str,
+        decode: impl FnOnce(&'v Value) -> Decoded<T>,
+        default: impl FnOnce() -> T,
+    ) -> Decoded<T> {
+        match self.find(name) {
+            Some(v) => decode(v).map_err(|e| e.at_field(name)),
+            None => Ok(default()),
         }
     }
 
@@ -375,6 +400,13 @@ macro_rules! avro_enum {
             const ALL: &'static [Self] = &[$($name::$variant),+];
             fn from_symbol(symbol: &str) -> Option<Self> {
                 $name::from_symbol(symbol)
+            }
+            fn index(self) -> u32 {
+                // Variants are declared in symbol order, without explicit discriminants.
+                self as u32
+            }
+            fn avro_symbol(self) -> &'static str {
+                self.symbol()
             }
         }
     };

@@ -16,7 +16,11 @@
 //! - `decode` has the accessors that read `Value`s leniently where the encoding allows
 //!   several forms and strictly where the schema decides;
 //! - [`error`] has [`EventError`], which names the field path at fault
-//!   (`payload.OrderPlaced.lines[1].sku: missing`), ready for a dead letter.
+//!   (`payload.OrderPlaced.lines[1].sku: missing`), ready for a dead letter;
+//! - [`output`] does the same for the records scrm writes (triggers, CRM commands, alerts,
+//!   review items, dead letters), both ways: `to_avro` for the processor, `from_avro` for
+//!   every consumer, through the same decoding code as the input events (`encode` builds
+//!   the values).
 //!
 //! ```
 //! use apache_avro::types::Value;
@@ -59,8 +63,10 @@ pub mod content;
 pub mod conversation;
 pub mod crm;
 mod decode;
+mod encode;
 pub mod error;
 pub mod event;
+pub mod output;
 #[cfg(test)]
 mod schema_check;
 pub mod transaction;

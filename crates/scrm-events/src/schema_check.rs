@@ -169,3 +169,189 @@ fn topic_names_match_the_catalog() {
         assert_eq!(known.file, format!("{}.avsc", topic.schema_name()));
     }
 }
+
+/// Named types of the output schemas, by short name.
+fn output_named() -> Named<'static> {
+    let mut named = Named::default();
+    for name in [
+        "AutomationTrigger",
+        "CrmCommand",
+        "Alert",
+        "ReviewItem",
+        "DeadLetter",
+    ] {
+        let schema = &scrm_schema::Catalog::embedded()
+            .current(name)
+            .unwrap_or_else(|| panic!("no current schema {name}"))
+            .schema;
+        collect(schema, "", &mut named);
+    }
+    named
+}
+
+#[test]
+fn output_unions_and_enums_match_the_schemas() {
+    use crate::output::{Decision, ErrorKind, Kept, ReviewKind, Severity, TemplateCategory};
+    let named = output_named();
+    check_union(&named, "AutomationTrigger.message", &crate::output::MESSAGE);
+    check_union(&named, "CrmCommand.operation", &crate::output::OPERATION);
+    let ours: BTreeMap<_, _> = [
+        symbols::<Decision>(),
+        symbols::<TemplateCategory>(),
+        symbols::<Severity>(),
+        symbols::<ReviewKind>(),
+        symbols::<Kept>(),
+        symbols::<ErrorKind>(),
+    ]
+    .into_iter()
+    .map(|(n, s)| (n.to_owned(), s))
+    .collect();
+    assert_eq!(ours, named.enums);
+}
+
+/// Field names of every record in `value`, checked against `schema`'s, in order.
+fn same_fields(schema: &Schema, value: &apache_avro::types::Value, at: &str) {
+    use apache_avro::types::Value;
+    match (schema, value) {
+        (Schema::Record(r), Value::Record(fields)) => {
+            let ours: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+            let theirs: Vec<&str> = r.fields.iter().map(|f| f.name.as_str()).collect();
+            assert_eq!(ours, theirs, "fields of {at}");
+            for (f, (_, v)) in r.fields.iter().zip(fields) {
+                same_fields(&f.schema, v, &format!("{at}.{}", f.name));
+            }
+        }
+        (Schema::Union(u), Value::Union(i, inner)) => {
+            same_fields(&u.variants()[*i as usize], inner, at);
+        }
+        (Schema::Array(a), Value::Array(items)) => {
+            for item in items {
+                same_fields(&a.items, item, at);
+            }
+        }
+        (Schema::Map(m), Value::Map(entries)) => {
+            for v in entries.values() {
+                same_fields(&m.types, v, at);
+            }
+        }
+        (Schema::Ref { name }, Value::Record(_)) => {
+            panic!("{at}: record {name} by reference is not checked here")
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn output_values_have_the_schemas_fields_in_order() {
+    use crate::output::*;
+    let schema = |name: &str| {
+        &scrm_schema::Catalog::embedded()
+            .current(name)
+            .unwrap()
+            .schema
+    };
+    let messages = [
+        Message::Template {
+            name: "t".into(),
+            language: "en".into(),
+            category: TemplateCategory::Utility,
+            variables: vec!["v".into()],
+        },
+        Message::FreeForm {
+            text: "x".into(),
+            fallback_template: Some("t".into()),
+        },
+    ];
+    for message in messages {
+        let trigger = Trigger {
+            trigger_id: "t".into(),
+            customer: "c".into(),
+            occurred_at_ms: 1,
+            source: "s".into(),
+            rule_id: "r".into(),
+            cause: "x".into(),
+            message,
+            not_before_ms: Some(2),
+            decision: Decision::Defer,
+            reasons: vec!["quiet_hours".into()],
+            in_reply: false,
+        };
+        same_fields(
+            schema(Trigger::SCHEMA),
+            &trigger.to_avro(),
+            "AutomationTrigger",
+        );
+    }
+    let operations = [
+        CrmOp::UpsertContact {
+            fields: [("level".to_owned(), Some("gold".to_owned()))].into(),
+        },
+        CrmOp::CreateTask {
+            subject: "s".into(),
+            body: Some("b".into()),
+            due_at_ms: Some(1),
+            priority: Some("high".into()),
+        },
+        CrmOp::AddNote {
+            body: "b".into(),
+            media_url: Some("u".into()),
+        },
+    ];
+    for operation in operations {
+        let command = CrmCommand {
+            command_id: "c".into(),
+            customer: "c".into(),
+            occurred_at_ms: 1,
+            source: "s".into(),
+            rule_id: Some("r".into()),
+            operation,
+        };
+        same_fields(schema(CrmCommand::SCHEMA), &command.to_avro(), "CrmCommand");
+    }
+    let alert = Alert {
+        alert_id: "a".into(),
+        occurred_at_ms: 1,
+        source: "s".into(),
+        kind: "k".into(),
+        severity: Severity::Critical,
+        subject: "s".into(),
+        customer: Some("c".into()),
+        message: "m".into(),
+        details: [("k".to_owned(), "v".to_owned())].into(),
+    };
+    same_fields(schema(Alert::SCHEMA), &alert.to_avro(), "Alert");
+    let review = ReviewItem {
+        review_id: "r".into(),
+        customer: "c".into(),
+        occurred_at_ms: 1,
+        source: "s".into(),
+        kind: ReviewKind::CrmConflict,
+        summary: "s".into(),
+        related_customers: vec!["d".into()],
+        differences: vec![FieldDifference {
+            field: "f".into(),
+            ours: Some("a".into()),
+            theirs: None,
+            ours_modified_at_ms: Some(1),
+            theirs_modified_at_ms: None,
+            kept: Kept::Theirs,
+        }],
+        details: [("k".to_owned(), "v".to_owned())].into(),
+    };
+    same_fields(schema(ReviewItem::SCHEMA), &review.to_avro(), "ReviewItem");
+    let letter = DeadLetter {
+        dead_letter_id: "d".into(),
+        failed_at_ms: 1,
+        source: "s".into(),
+        error_kind: ErrorKind::Rule,
+        error: "e".into(),
+        original_topic: Some("t".into()),
+        original_partition: Some(1),
+        original_offset: Some(2),
+        original_timestamp_ms: Some(3),
+        original_key: Some(b"k".to_vec()),
+        original_value: b"v".to_vec(),
+        original_headers: [("h".to_owned(), b"x".to_vec())].into(),
+    };
+    same_fields(schema(DeadLetter::SCHEMA), &letter.to_avro(), "DeadLetter");
+}
