@@ -89,7 +89,7 @@ fn main() {
     let bodies: Vec<(String, String)> = (0..total)
         .map(|i| {
             let b = body(i, now);
-            let sig = scrm_webhook::sign(SECRET.as_bytes(), b.as_bytes());
+            let sig = scrm_whatsapp_webhook::sign(SECRET.as_bytes(), b.as_bytes());
             (b, sig)
         })
         .collect();

@@ -149,7 +149,7 @@ fn the_gateway_refuses_a_millisecond_timestamp_naming_the_field() {
             .header("content-type", "application/json")
             .header(
                 "x-hub-signature-256",
-                scrm_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
+                scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
             )
             .body(body)
             .send()

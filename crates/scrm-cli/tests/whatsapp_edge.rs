@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use scrm_cloudapi::mock::{MockCloud, MockOptions};
+use scrm_whatsapp_cloudapi::mock::{MockCloud, MockOptions};
 use support::scrm;
 
 const SECRET: &str = "edge-test-app-secret";
@@ -68,7 +68,7 @@ fn a_webhook_message_gets_its_automated_reply_and_the_status_comes_back() {
             .header("content-type", "application/json")
             .header(
                 "x-hub-signature-256",
-                scrm_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
+                scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
             )
             .body(body.to_owned())
             .send()

@@ -11,8 +11,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
-/// A secret value: `Debug` prints `***`, so it never reaches a log line.
-#[derive(Clone, Default)]
+/// A secret value (a token, a password, an app secret): the one secret type of scrm.
+/// `Debug` and `Display` print `***`, so it never reaches a log line; [`Secret::expose`] is
+/// the one way to read it. It deserializes from a plain string and deliberately does not
+/// serialize.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
@@ -20,6 +23,7 @@ impl Secret {
         Self(value.into())
     }
 
+    /// The secret itself, for the header or handshake that needs it.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -32,6 +36,18 @@ impl Secret {
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("***")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
     }
 }
 

@@ -158,7 +158,7 @@ prop_compose! {
         dead_letter_id in id(), failed_at_ms in millis(), source in text(),
         error_kind in pick(&[
             ErrorKind::Decode, ErrorKind::Validation, ErrorKind::Rule, ErrorKind::Delivery,
-            ErrorKind::Other,
+            ErrorKind::Other, ErrorKind::Time,
         ]),
         error in text(), original_topic in option::of(id()),
         original_partition in option::of(0i32..1024), original_offset in option::of(0i64..),

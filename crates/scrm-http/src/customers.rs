@@ -6,7 +6,7 @@
 //!
 //! The key comes percent-decoded from the path (`%2B85291234567` and `+85291234567` are the
 //! same customer: in a path, unlike a query string, `+` is a literal plus). Logs carry only
-//! [`mask_key`] of it.
+//! [`scrm_identity::mask_key`] of it.
 
 use std::fmt;
 use std::sync::Arc;
@@ -22,16 +22,10 @@ use axum::{Json, Router};
 use crate::auth::require_bearer;
 use crate::error::{ApiError, LookupError, INTERNAL_MESSAGE};
 use scrm_config::Secret;
+use scrm_identity::mask_key;
 
 /// Path of the customer-state endpoint, in axum's route syntax.
 pub const CUSTOMER_ROUTE: &str = "/customers/{key}";
-
-/// Characters of a key kept at the start and end by [`mask_key`].
-const MASK_HEAD: usize = 4;
-const MASK_TAIL: usize = 2;
-/// Keys shorter than this are masked entirely: keeping 4 + 2 characters would reveal most of
-/// them.
-const MASK_MIN_LEN: usize = 9;
 
 /// Read access to customer state, implemented by the state store.
 pub trait CustomerLookup: Send + Sync + 'static {
@@ -126,58 +120,9 @@ async fn get_customer(
     }
 }
 
-/// A rendering of a customer key safe for logs: the first four and last two characters,
-/// one `*` for each character in between (`+85291234567` → `+852******67`). Keys of fewer than
-/// nine characters become all stars. Works on characters, so any UTF-8 input is safe.
-pub fn mask_key(key: &str) -> String {
-    let len = key.chars().count();
-    let (head, tail_start) = if len < MASK_MIN_LEN {
-        (0, len)
-    } else {
-        (MASK_HEAD, len - MASK_TAIL)
-    };
-    key.chars()
-        .enumerate()
-        .map(|(i, c)| if i < head || i >= tail_start { c } else { '*' })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn masks_all_but_first_four_and_last_two() {
-        assert_eq!(mask_key("+85291234567"), "+852******67");
-        assert_eq!(mask_key("+5511987654321"), "+551********21");
-        assert_eq!(
-            mask_key("US.13491208655302741918"),
-            "US.1*****************18"
-        );
-        assert_eq!(mask_key("+85212345"), "+852***45");
-    }
-
-    #[test]
-    fn masks_short_keys_entirely() {
-        assert_eq!(mask_key(""), "");
-        assert_eq!(mask_key("+6831234"), "********");
-        assert_eq!(mask_key("abc"), "***");
-    }
-
-    #[test]
-    fn masking_never_reveals_the_middle() {
-        let key = "+85291234567";
-        let masked = mask_key(key);
-        assert_eq!(masked.chars().count(), key.chars().count());
-        assert!(!masked.contains("9123456"));
-        assert!(!masked.contains(key));
-    }
-
-    #[test]
-    fn masks_by_character_not_byte() {
-        // Multi-byte characters must not split (a byte-slicing mask would panic here).
-        assert_eq!(mask_key("ääääääääää"), "ääää****ää");
-    }
 
     #[test]
     fn closures_are_lookups() {

@@ -52,7 +52,7 @@ mod metrics;
 mod server;
 
 pub use auth::require_bearer;
-pub use customers::{customer_routes, mask_key, CustomerLookup, CUSTOMER_ROUTE};
+pub use customers::{customer_routes, CustomerLookup, CUSTOMER_ROUTE};
 pub use error::{ApiError, LookupError};
 pub use health::{
     health_routes, ComponentHandle, ComponentStatus, Health, Readiness, PROCESS_COMPONENT,

@@ -48,10 +48,7 @@ impl CustomerKey {
     pub fn mask(&self) -> String {
         match self {
             Self::Phone(s) => mask_phone(s),
-            Self::Bsuid(s) => {
-                let keep = (s.chars().count() / 2).min(4);
-                mask_chars(s, keep, 0)
-            }
+            Self::Bsuid(s) => mask_bsuid(s),
         }
     }
 
@@ -154,6 +151,34 @@ fn split_e164(s: &str) -> Option<(u16, &str)> {
     })
 }
 
+/// A customer key string fit for logs, whatever it holds: the one masking of scrm.
+///
+/// A phone key (`+…`) and a BSUID are masked as [`CustomerKey::mask`] does; anything else
+/// (a key from a URL or a request that is not canonical) reveals nothing but its length.
+///
+/// ```
+/// use scrm_identity::mask_key;
+///
+/// assert_eq!(mask_key("+85291234567"), "+852******67");
+/// assert_eq!(mask_key("US.13491208655302741918"), "US.1*******************");
+/// assert_eq!(mask_key("9123 4567"), "*********");
+/// ```
+pub fn mask_key(key: &str) -> String {
+    let digits = key.strip_prefix('+').unwrap_or("");
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        mask_phone(key)
+    } else if is_bsuid(key) {
+        mask_bsuid(key)
+    } else {
+        mask_chars(key, 0, 0)
+    }
+}
+
+fn mask_bsuid(s: &str) -> String {
+    let keep = (s.chars().count() / 2).min(4);
+    mask_chars(s, keep, 0)
+}
+
 fn mask_phone(s: &str) -> String {
     let Some((_, national)) = split_e164(s) else {
         // Not E.164 (hand-built key): reveal nothing but the length.
@@ -209,6 +234,27 @@ mod tests {
         assert_eq!(phone("+9991234567").mask(), "***********");
         assert_eq!(phone("85291234567").mask(), "***********");
         assert_eq!(phone("").mask(), "");
+    }
+
+    #[test]
+    fn masks_any_key_string() {
+        for key in ["+85291234567", "+33612345678", "US.13491208655302741918"] {
+            let parsed = parse_key(key).unwrap();
+            assert_eq!(mask_key(key), parsed.mask(), "{key}");
+        }
+        assert_eq!(mask_key("+6831234"), "+683****");
+        assert_eq!(mask_key("+9991234567"), "***********");
+        assert_eq!(mask_key(""), "");
+        assert_eq!(mask_key("abc"), "***");
+        assert_eq!(mask_key("ääääääääää"), "**********");
+        assert_eq!(mask_key("+852 9123 4567"), "**************");
+    }
+
+    #[test]
+    fn masking_never_reveals_the_middle_of_a_number() {
+        let masked = mask_key("+5511987654321");
+        assert_eq!(masked, "+55*********21");
+        assert!(!masked.contains("98765"));
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod region;
 
 use std::fmt;
 
-pub use key::{parse_key, CustomerKey};
+pub use key::{mask_key, parse_key, CustomerKey};
 pub use normalize::normalize;
 pub use region::Region;
 

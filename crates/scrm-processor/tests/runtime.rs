@@ -5,14 +5,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scrm_log::{EmbeddedLog, EmbeddedOptions, EventLog, Record, TopicSpec};
+use scrm_log::{EventLog, Record};
 use scrm_processor::{
     ManualClock, Metrics, OutputEncoder, Processor, ProcessorOptions, SystemClock, TimeMode, Topics,
 };
 use scrm_schema::json::{json_to_avro, Names};
 use scrm_schema::{Codec, TopicKind};
 use scrm_state::keys::{self, Table};
-use scrm_state::{CustomerState, PartitionMeta, RocksOptions, RocksStore, StateStore};
+use scrm_state::{CustomerState, PartitionMeta, StateStore};
 use serde_json::json;
 
 const DAY: i64 = 86_400_000;
@@ -20,17 +20,7 @@ const T0: i64 = 1_780_000_000_000;
 const ANA: &str = "+5511987654321";
 
 fn setup(dir: &std::path::Path, partitions: u32) -> Arc<dyn EventLog> {
-    let log = EmbeddedLog::open(dir, EmbeddedOptions::default()).unwrap();
-    for kind in TopicKind::ALL {
-        log.ensure_topic(&TopicSpec {
-            name: kind.name(""),
-            partitions,
-            retention_ms: None,
-            compact: kind == TopicKind::StateChangelog,
-        })
-        .unwrap();
-    }
-    Arc::new(log)
+    scrm_testkit::embedded_log(dir, partitions)
 }
 
 fn inbound(customer: &str, at: i64, text: &str, n: u64) -> Record {
@@ -95,7 +85,7 @@ fn meta(store: &dyn StateStore, partition: u32) -> Option<PartitionMeta> {
 }
 
 fn store(dir: &std::path::Path, name: &str) -> Arc<dyn StateStore> {
-    Arc::new(RocksStore::open(&dir.join(name), &RocksOptions::default()).unwrap())
+    scrm_testkit::rocks_store(&dir.join(name))
 }
 
 /// One partition holding one message from Ana at `T0`, and an empty state store.

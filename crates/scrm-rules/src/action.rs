@@ -136,6 +136,7 @@ impl Action {
             })),
             Action::CrmNote { body } => out.push(Effect::Crm(CrmOp::AddNote {
                 body: body.render(cx),
+                media_url: None,
             })),
             Action::Alert {
                 kind,

@@ -2,72 +2,9 @@
 
 use std::collections::BTreeMap;
 
-/// An approved template or a free-form text (see `automation_trigger.avsc`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Message {
-    Template {
-        name: String,
-        language: String,
-        category: TemplateCategory,
-        variables: Vec<String>,
-    },
-    FreeForm {
-        text: String,
-        fallback_template: Option<String>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TemplateCategory {
-    Marketing,
-    Utility,
-    Authentication,
-}
-
-impl TemplateCategory {
-    /// The Avro symbol of `TemplateCategory` (automation_trigger.avsc).
-    pub fn symbol(self) -> &'static str {
-        match self {
-            TemplateCategory::Marketing => "MARKETING",
-            TemplateCategory::Utility => "UTILITY",
-            TemplateCategory::Authentication => "AUTHENTICATION",
-        }
-    }
-
-    /// The category of an Avro symbol; `UNKNOWN` (or anything else) is treated as utility,
-    /// the category without marketing's limits.
-    pub fn from_symbol(symbol: &str) -> TemplateCategory {
-        match symbol {
-            "MARKETING" => TemplateCategory::Marketing,
-            "AUTHENTICATION" => TemplateCategory::Authentication,
-            _ => TemplateCategory::Utility,
-        }
-    }
-}
-
-/// A CRM operation (see `crm_command.avsc`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CrmOp {
-    UpsertContact {
-        fields: BTreeMap<String, Option<String>>,
-    },
-    CreateTask {
-        subject: String,
-        body: Option<String>,
-        due_at_ms: Option<i64>,
-        priority: Option<String>,
-    },
-    AddNote {
-        body: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Info,
-    Warning,
-    Critical,
-}
+// The payloads of output records are the types of the records themselves, so what a rule
+// asks for is what the processor writes and the sender reads, with no mapping between.
+pub use scrm_events::output::{CrmOp, Message, Severity, TemplateCategory};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {

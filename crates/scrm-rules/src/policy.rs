@@ -80,22 +80,8 @@ impl Default for PolicySettings {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Allow,
-    Defer,
-    Suppress,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Allow => "ALLOW",
-            Decision::Defer => "DEFER",
-            Decision::Suppress => "SUPPRESS",
-        }
-    }
-}
+/// The gate's decision is the trigger record's: one type from the gate to the sender.
+pub use scrm_events::output::Decision;
 
 /// Reasons, as they appear in triggers and metrics.
 pub mod reasons {
@@ -134,6 +120,9 @@ pub struct Verdict {
     pub message: Message,
     /// Raised when this message took the day's count to the warning level: (used, share).
     pub tier_warning: Option<(u64, u64)>,
+    /// The request's [`in_reply`](Request::in_reply), carried into the trigger so the
+    /// sender's recheck treats the message as the gate did.
+    pub in_reply: bool,
 }
 
 /// The gate of one partition.
@@ -295,6 +284,7 @@ impl Gate<'_> {
                 not_before_ms: None,
                 message,
                 tier_warning: None,
+                in_reply: request.in_reply,
             };
         }
 
@@ -337,6 +327,7 @@ impl Gate<'_> {
             not_before_ms: deferred.then_some(at),
             message,
             tier_warning,
+            in_reply: request.in_reply,
         }
     }
 }

@@ -6,6 +6,11 @@
 //! `SCRM_TEST_KAFKA_BROKERS`; tests make their own topics, so they can share it. Run on
 //! their own (`cargo test`), the tests start a broker per test process on a free port.
 
+#[cfg(feature = "embedded")]
+mod embedded;
+#[cfg(feature = "embedded")]
+pub use embedded::{embedded_log, read_all, rocks_store};
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -1,11 +1,11 @@
 //! The WhatsApp edge of scrm: what comes in from WhatsApp and what goes out to it.
 //!
 //! - [`gateway`]: the webhook HTTP routes. Signed posts from the Cloud API are mapped to
-//!   conversation events (by `scrm-webhook`), deduplicated against Meta's retries
+//!   conversation events (by `scrm-whatsapp-webhook`), deduplicated against Meta's retries
 //!   ([`gateway::seen`]) and answered 200 only once durably in the log, appended through
 //!   the group-commit [`appender`].
 //! - [`sender`]: the automation triggers' destination: judges each again against the
-//!   customer's current state, sends it through the Cloud API (`scrm-cloudapi`) within
+//!   customer's current state, sends it through the Cloud API (`scrm-whatsapp-cloudapi`) within
 //!   the number's throughput limit, handles Meta's error codes and records each result as
 //!   a conversation event.
 //! - [`media`]: copies inbound media through the Graph API, re-encoding images over 5 MB.
@@ -17,7 +17,7 @@
 //! - [`metrics`]: the Prometheus families of all of it, the workers' `scrm_sink_*` too.
 //!
 //! The pure parts (webhook mapping, signature, error classification, the recheck) live in
-//! `scrm-webhook`, `scrm-cloudapi` and `scrm-rules`; this crate is the I/O around them.
+//! `scrm-whatsapp-webhook`, `scrm-whatsapp-cloudapi` and `scrm-rules`; this crate is the I/O around them.
 
 pub mod appender;
 pub mod gateway;

@@ -12,7 +12,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use scrm_cloudapi::{fit_image, CloudClient, MAX_IMAGE_BYTES};
 use scrm_events::{Content, Event, InputTopic, Payload};
 use scrm_ingest::Ingest;
 use scrm_log::{EventLog, StoredRecord};
@@ -22,6 +21,7 @@ use scrm_sink::{
     WorkerParts,
 };
 use scrm_time::SharedClock;
+use scrm_whatsapp_cloudapi::{fit_image, CloudClient, MAX_IMAGE_BYTES};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -241,12 +241,16 @@ impl Destination for MediaFetcher {
 }
 
 /// Fits and keeps one fetched file under its SHA-256.
-fn keep(dir: &Path, media_id: &str, file: scrm_cloudapi::MediaFile) -> std::io::Result<StoredCopy> {
+fn keep(
+    dir: &Path,
+    media_id: &str,
+    file: scrm_whatsapp_cloudapi::MediaFile,
+) -> std::io::Result<StoredCopy> {
     let fitted = match fit_image(&file.bytes, &file.mime_type, MAX_IMAGE_BYTES) {
         Ok(fitted) => fitted,
         Err(e) => {
             tracing::warn!(media_id, error = %e, "media kept as received: it could not be re-encoded");
-            scrm_cloudapi::Fitted {
+            scrm_whatsapp_cloudapi::Fitted {
                 bytes: file.bytes,
                 mime_type: file.mime_type,
                 reencoded: false,

@@ -7,7 +7,7 @@ use common::{post, signed, Edge, APP_SECRET, VERIFY_TOKEN};
 use scrm_events::{Content, DeliveryState, Payload};
 use scrm_schema::TopicKind;
 use scrm_state::MessageStatus;
-use scrm_webhook::fixtures;
+use scrm_whatsapp_webhook::fixtures;
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
@@ -22,7 +22,7 @@ async fn every_fixture_round_trips_into_the_log_and_the_processors_state() {
     // business-wide event once per partition.
     let mut expected = std::collections::BTreeMap::new();
     for (name, body) in fixtures::ALL {
-        let parsed = scrm_webhook::parse(body.as_bytes(), 0).unwrap();
+        let parsed = scrm_whatsapp_webhook::parse(body.as_bytes(), 0).unwrap();
         for e in &parsed.events {
             expected.insert(e.event_id.clone(), if e.broadcast { 3 } else { 1 });
         }
@@ -168,13 +168,13 @@ async fn unsigned_or_badly_signed_posts_get_401_and_nothing_is_written() {
     let mut tampered = body.to_vec();
     let at = tampered.iter().position(|b| *b == b'1').unwrap();
     tampered[at] = b'2';
-    let good = scrm_webhook::sign(APP_SECRET.as_bytes(), body);
+    let good = scrm_whatsapp_webhook::sign(APP_SECRET.as_bytes(), body);
     let cases: Vec<(&str, Vec<u8>, Option<String>)> = vec![
         ("missing", body.to_vec(), None),
         (
             "wrong secret",
             body.to_vec(),
-            Some(scrm_webhook::sign(b"another-secret", body)),
+            Some(scrm_whatsapp_webhook::sign(b"another-secret", body)),
         ),
         ("tampered body", tampered, Some(good.clone())),
         (

@@ -10,9 +10,9 @@ use common::{post, signed, Edge, APP_SECRET, VERIFY_TOKEN};
 use scrm_config::Secret;
 use scrm_schema::TopicKind;
 use scrm_time::{ManualClock, TimeBounds};
-use scrm_webhook::fixtures;
 use scrm_whatsapp::gateway::seen::Seen;
 use scrm_whatsapp::{Appender, Gateway, GatewayOptions, Metrics};
+use scrm_whatsapp_webhook::fixtures;
 use tokio_util::sync::CancellationToken;
 
 /// The text fixture is dated 1780041600 (Unix seconds).

@@ -6,13 +6,13 @@ mod common;
 use common::{post, signed, Edge};
 use image::{ImageEncoder, RgbImage};
 use rand::{Rng, SeedableRng};
-use scrm_cloudapi::mock::{MockCloud, MockOptions};
-use scrm_cloudapi::{CloudApiConfig, CloudClient, Token, MAX_IMAGE_BYTES};
 use scrm_events::Payload;
 use scrm_schema::TopicKind;
 use scrm_time::ManualClock;
 use scrm_whatsapp::metrics::OutcomeLabel;
 use scrm_whatsapp::{MediaFetcher, MediaParts, Metrics, Worker};
+use scrm_whatsapp_cloudapi::mock::{MockCloud, MockOptions};
+use scrm_whatsapp_cloudapi::{CloudApiConfig, CloudClient, Secret, MAX_IMAGE_BYTES};
 use sha2::{Digest, Sha256};
 
 /// The media id of the image fixture.
@@ -37,7 +37,7 @@ fn fetcher(
     metrics: &Metrics,
 ) -> Worker<MediaFetcher> {
     let options = MockOptions::default();
-    let mut config = CloudApiConfig::new(options.phone_number_id, Token::new(options.token));
+    let mut config = CloudApiConfig::new(options.phone_number_id, Secret::new(options.token));
     config.base_url = mock.url().to_owned();
     let _guard = rt.enter();
     MediaFetcher::worker(MediaParts {
@@ -68,7 +68,9 @@ fn an_image_over_5_mb_is_fetched_reencoded_kept_and_recorded_once() {
     let png = noisy_png(2_600);
     assert!(png.len() > MAX_IMAGE_BYTES, "{} bytes", png.len());
     mock.add_media(MEDIA_ID, png, "image/png");
-    let body = scrm_webhook::fixtures::get("image").unwrap().as_bytes();
+    let body = scrm_whatsapp_webhook::fixtures::get("image")
+        .unwrap()
+        .as_bytes();
     rt.block_on(async {
         let (url, _stop) = edge.serve_gateway(1 << 20).await;
         let (status, text) = post(&reqwest::Client::new(), &url, body, signed(body)).await;

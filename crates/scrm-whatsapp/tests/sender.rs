@@ -1,5 +1,5 @@
 //! The sender over a real embedded log, against the local Cloud API server of
-//! scrm-cloudapi (which checks the request shape and answers each error code on demand).
+//! scrm-whatsapp-cloudapi (which checks the request shape and answers each error code on demand).
 
 mod common;
 
@@ -9,14 +9,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::Edge;
-use scrm_cloudapi::mock::{MockCloud, MockOptions};
-use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token};
 use scrm_events::{MessageNotSent, NotSentOutcome, Payload};
 use scrm_rules::RulePack;
 use scrm_schema::TopicKind;
 use scrm_state::CustomerState;
 use scrm_time::{Clock, ManualClock};
 use scrm_whatsapp::{CustomerStates, Metrics, Sender, SenderOptions, SenderParts, Worker};
+use scrm_whatsapp_cloudapi::mock::{MockCloud, MockOptions};
+use scrm_whatsapp_cloudapi::{CloudApiConfig, CloudClient, Secret, Throttle};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -75,7 +75,7 @@ impl Rig {
         let options = MockOptions::default();
         let mut config = CloudApiConfig::new(
             options.phone_number_id.clone(),
-            Token::new(options.token.clone()),
+            Secret::new(options.token.clone()),
         );
         config.base_url = self.mock.url().to_owned();
         config.api_version = options.api_version.clone();

@@ -8,7 +8,6 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use scrm_cloudapi::{CloudApiConfig, CloudClient, Throttle, Token};
 use scrm_ingest::Ingest;
 use scrm_log::EventLog;
 use scrm_rules::RulePack;
@@ -18,6 +17,7 @@ use scrm_whatsapp::{
     Appender, CustomerStates, Gateway, GatewayOptions, MediaFetcher, MediaParts, Metrics, Sender,
     SenderOptions, SenderParts,
 };
+use scrm_whatsapp_cloudapi::{CloudApiConfig, CloudClient, Secret, Throttle};
 use tokio_util::sync::CancellationToken;
 
 use crate::context::Context;
@@ -68,7 +68,7 @@ pub(crate) fn cloud_client(ctx: &Context) -> anyhow::Result<Option<CloudClient>>
     let Some(token) = w.access_token().filter(|_| w.sender_enabled()) else {
         return Ok(None);
     };
-    let mut config = CloudApiConfig::new(w.phone_number_id.clone(), Token::new(token.expose()));
+    let mut config = CloudApiConfig::new(w.phone_number_id.clone(), Secret::new(token.expose()));
     config.base_url = w.graph_url.trim_end_matches('/').to_owned();
     config.backup_url = w.backup_graph_url.clone();
     config.api_version = w.api_version.clone();
@@ -123,7 +123,7 @@ pub(crate) fn spawn_sender(
                 }
             };
             tokio::select! {
-                _ = scrm_cloudapi::run_prober(&client, interval, shutdown.cancelled()) => {}
+                _ = scrm_whatsapp_cloudapi::run_prober(&client, interval, shutdown.cancelled()) => {}
                 _ = watch => {}
             }
         });
@@ -144,15 +144,29 @@ pub(crate) fn spawn_sender(
         clock,
     })
     .with_context(|| format!("starting the sender with its ledger in {}", dir.display()))?;
-    let shutdown = shutdown.clone();
-    let handle = runtime.handle().clone();
+    on_thread(
+        run,
+        "scrm-sender",
+        "whatsapp sender",
+        worker.run(shutdown.clone()),
+    )
+}
+
+/// Runs a delivery worker on a thread of its own, on the shared runtime; the thread's
+/// result names the worker.
+fn on_thread<E>(
+    run: &Running<'_>,
+    thread: &str,
+    what: &'static str,
+    work: impl std::future::Future<Output = Result<(), E>> + Send + 'static,
+) -> anyhow::Result<JoinHandle<anyhow::Result<()>>>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let handle = run.runtime.handle().clone();
     Ok(std::thread::Builder::new()
-        .name("scrm-sender".into())
-        .spawn(move || {
-            handle
-                .block_on(worker.run(shutdown))
-                .context("whatsapp sender")
-        })?)
+        .name(thread.into())
+        .spawn(move || handle.block_on(work).context(what))?)
 }
 
 /// Starts the media fetcher on its own thread; it stops when `shutdown` is cancelled.
@@ -164,7 +178,7 @@ pub(crate) fn spawn_media(
         ctx,
         log,
         metrics,
-        runtime,
+        runtime: _,
         shutdown,
     } = *run;
     let dir = edge_dir(ctx, "media-ledger");
@@ -193,13 +207,10 @@ pub(crate) fn spawn_media(
             dir.display()
         )
     })?;
-    let shutdown = shutdown.clone();
-    let handle = runtime.handle().clone();
-    Ok(std::thread::Builder::new()
-        .name("scrm-media".into())
-        .spawn(move || {
-            handle
-                .block_on(worker.run(shutdown))
-                .context("media fetcher")
-        })?)
+    on_thread(
+        run,
+        "scrm-media",
+        "media fetcher",
+        worker.run(shutdown.clone()),
+    )
 }

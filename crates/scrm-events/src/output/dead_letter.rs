@@ -25,6 +25,8 @@ avro_enum! {
         Delivery = "DELIVERY",
         /// OTHER, also what a symbol added later reads as.
         Other = "OTHER",
+        /// TIME: its event time is not believed (far ahead of the clock, or before 2009).
+        Time = "TIME",
     }
 }
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use scrm_log::{EmbeddedLog, EmbeddedOptions, EventLog, Record, TopicSpec};
+use scrm_log::{EventLog, Record};
 use scrm_processor::{
     ManualClock, Metrics, OutputEncoder, Processor, ProcessorOptions, TimeMode, Topics,
 };
@@ -14,7 +14,7 @@ use scrm_rules::RulePack;
 use scrm_schema::json::{avro_to_json, json_to_avro, Names};
 use scrm_schema::{Codec, TopicKind};
 use scrm_state::keys::{self, Table};
-use scrm_state::{CustomerState, RocksOptions, RocksStore, StateStore};
+use scrm_state::{CustomerState, StateStore};
 use serde_json::{json, Value as Json};
 
 pub const MIN: i64 = 60_000;
@@ -46,21 +46,12 @@ impl Scenario {
 
     pub fn with_pack(pack: RulePack, partitions: u32) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let log = EmbeddedLog::open(dir.path(), EmbeddedOptions::default()).unwrap();
-        for kind in TopicKind::ALL {
-            log.ensure_topic(&TopicSpec {
-                name: kind.name(""),
-                partitions,
-                retention_ms: None,
-                compact: kind == TopicKind::StateChangelog,
-            })
-            .unwrap();
-        }
-        let store = RocksStore::open(&dir.path().join("state"), &RocksOptions::default()).unwrap();
+        let log = scrm_testkit::embedded_log(dir.path(), partitions);
+        let store = scrm_testkit::rocks_store(&dir.path().join("state"));
         Scenario {
             _dir: dir,
-            log: Arc::new(log),
-            store: Arc::new(store),
+            log,
+            store,
             pack: Arc::new(pack),
             partitions,
             n: 0,
@@ -294,18 +285,26 @@ impl Scenario {
             .current(kind.value_schema().unwrap())
             .unwrap();
         let names = Names::of(&known.schema);
-        let mut out = Vec::new();
-        for p in 0..self.partitions {
-            let high = self.log.watermarks(&topic, p).unwrap().high;
-            let mut reader = self.log.reader(&topic, p, 0).unwrap();
-            while reader.position() < high {
-                for r in reader.next_batch(1000, Duration::from_millis(100)).unwrap() {
-                    let value = Codec::single_object().decode(&r.value, known).unwrap();
-                    out.push(avro_to_json(&known.schema, &names, &value));
-                }
-            }
-        }
-        out
+        scrm_testkit::read_all(self.log.as_ref(), &topic, self.partitions)
+            .iter()
+            .map(|r| {
+                let value = Codec::single_object().decode(&r.value, known).unwrap();
+                avro_to_json(&known.schema, &names, &value)
+            })
+            .collect()
+    }
+
+    /// Every record of an output topic decoded as its shared type, as the consumers
+    /// read it.
+    pub fn records<R: scrm_events::output::OutputRecord>(&self, kind: TopicKind) -> Vec<R> {
+        let known = scrm_schema::Catalog::embedded().current(R::SCHEMA).unwrap();
+        scrm_testkit::read_all(self.log.as_ref(), &kind.name(""), self.partitions)
+            .iter()
+            .map(|r| {
+                let value = Codec::single_object().decode(&r.value, known).unwrap();
+                R::from_avro(&value).unwrap()
+            })
+            .collect()
     }
 
     /// Triggers for `customer`: (rule, decision, reasons, message).

@@ -1,5 +1,7 @@
 //! Rules that answer the customer: store inquiries, where is my order, hand-off.
 
+use scrm_events::output::{Decision, Trigger};
+use scrm_schema::TopicKind;
 use serde_json::json;
 
 use crate::harness::*;
@@ -126,4 +128,28 @@ fn handoff_pauses_every_automation_for_12_hours() {
     assert_eq!(t[1].decision, "ALLOW");
     assert!(!tags(&s, LEA).contains(&"handoff".to_owned()));
     let _ = json!(null);
+}
+
+#[test]
+fn a_trigger_says_whether_it_answers_a_message_the_customer_just_sent() {
+    let mut s = Scenario::new();
+    s.shares_location(MEI, T0, 22.3180, 114.1700)
+        .says(MEI, T0 + MIN, "請問你哋門市喺邊?")
+        .time_passes_to(T0 + 7 * DAY + HOUR)
+        .run();
+    let triggers: Vec<Trigger> = s.records(TopicKind::Triggers);
+    let of = |rule: &str| {
+        triggers
+            .iter()
+            .find(|t| t.customer == MEI && t.rule_id == rule)
+            .unwrap_or_else(|| panic!("no {rule} trigger: {triggers:#?}"))
+    };
+    let answer = of("store_search");
+    assert!(answer.in_reply, "the answer to her question: {answer:#?}");
+    assert_eq!(answer.decision, Decision::Allow);
+    let coupon = of("store_no_visit");
+    assert!(
+        !coupon.in_reply,
+        "a week later, business-initiated: {coupon:#?}"
+    );
 }

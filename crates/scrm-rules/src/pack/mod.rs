@@ -6,6 +6,7 @@
 //! intents, templates, event kinds or variables, impossible windows and bounds. All the
 //! problems found are reported together, each with file:line:column.
 
+mod conditions;
 mod duration;
 mod error;
 mod format;

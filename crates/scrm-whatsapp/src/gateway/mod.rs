@@ -3,11 +3,11 @@
 //! `GET {path}` answers Meta's subscription handshake. `POST {path}`:
 //! 1. checks `X-Hub-Signature-256` over the raw body with the app secret (401, nothing
 //!    written, when it is missing or wrong);
-//! 2. maps the body with `scrm-webhook` (400 with the reason, and the raw body to the
+//! 2. maps the body with `scrm-whatsapp-webhook` (400 with the reason, and the raw body to the
 //!    dead-letter topic, when it is not a webhook scrm understands), and, when the
 //!    conversation [`Ingest`] has a time check, refuses the body the same way if a time in
 //!    it is not believed (a millisecond timestamp where Meta sends seconds, a clock far
-//!    ahead: [`scrm_webhook::check_times`] names the field);
+//!    ahead: [`scrm_whatsapp_webhook::check_times`] names the field);
 //! 3. drops events already appended (Meta's retries; [`seen`]) and validates the rest
 //!    against the conversation schema, normalizing the customer key;
 //! 4. appends them through the group-commit [`Appender`] — a business-wide event (Meta's
@@ -16,7 +16,7 @@
 //!    is appended then.
 //!
 //! The body size is limited (413 beyond it). Nothing in a body can make the handler panic:
-//! the parser is fuzzed (scrm-webhook's tests).
+//! the parser is fuzzed (scrm-whatsapp-webhook's tests).
 
 pub mod seen;
 
@@ -152,7 +152,7 @@ struct Subscribe {
 }
 
 async fn handshake(State(gw): State<Arc<Gateway>>, Query(q): Query<Subscribe>) -> Response {
-    match scrm_webhook::verify_subscription(
+    match scrm_whatsapp_webhook::verify_subscription(
         q.mode.as_deref(),
         q.token.as_deref(),
         q.challenge.as_deref(),
@@ -171,15 +171,17 @@ async fn receive(State(gw): State<Arc<Gateway>>, headers: HeaderMap, body: Bytes
     let signature = headers
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok());
-    if let Err(e) =
-        scrm_webhook::verify_signature(gw.options.app_secret.expose().as_bytes(), signature, &body)
-    {
+    if let Err(e) = scrm_whatsapp_webhook::verify_signature(
+        gw.options.app_secret.expose().as_bytes(),
+        signature,
+        &body,
+    ) {
         gw.count("unauthorized", started);
         tracing::warn!(error = %e, "webhook post with a bad signature; nothing written");
         return error(StatusCode::UNAUTHORIZED, &e.to_string());
     }
     let now_ms = gw.conversation.now_ms();
-    let parsed = match scrm_webhook::parse(&body, now_ms) {
+    let parsed = match scrm_whatsapp_webhook::parse(&body, now_ms) {
         Ok(parsed) => parsed,
         Err(e) => {
             let response = gw.refuse(&body, "DECODE", e.to_string(), now_ms).await;
@@ -188,7 +190,7 @@ async fn receive(State(gw): State<Arc<Gateway>>, headers: HeaderMap, body: Bytes
         }
     };
     if let Some(check) = gw.conversation.time_check() {
-        if let Err(e) = scrm_webhook::check_times(&parsed, now_ms, &check.bounds) {
+        if let Err(e) = scrm_whatsapp_webhook::check_times(&parsed, now_ms, &check.bounds) {
             let response = gw.refuse(&body, "VALIDATION", e.to_string(), now_ms).await;
             gw.count("bad_request", started);
             return response;

@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use scrm_cloudapi::{ErrorClass, OutgoingMessage, SendError};
 use scrm_events::NotSentOutcome;
 use scrm_rules::recheck::{fallback, recheck, Recheck, RecheckCx};
 use scrm_rules::Message;
 use scrm_sink::Cx;
 use scrm_state::CustomerState;
 use scrm_time::Wait;
+use scrm_whatsapp_cloudapi::{ErrorClass, OutgoingMessage, SendError};
 
 use super::{Sender, Trigger};
 
@@ -90,7 +90,7 @@ impl Sender {
                 };
             }
         };
-        let message = trigger.message.to_message();
+        let message = trigger.message.clone();
         match recheck(
             &self.recheck_cx(),
             state.as_ref(),

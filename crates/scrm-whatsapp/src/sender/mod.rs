@@ -23,7 +23,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scrm_cloudapi::{CloudClient, PairPacing, Throttle};
 use scrm_events::NotSentOutcome;
 use scrm_ingest::Ingest;
 use scrm_log::{EventLog, Record, StoredRecord};
@@ -34,6 +33,7 @@ use scrm_sink::{
     WorkerOptions, WorkerParts,
 };
 use scrm_time::SharedClock;
+use scrm_whatsapp_cloudapi::{CloudClient, PairPacing, Throttle};
 use serde_json::json;
 
 use crate::metrics::Metrics;

@@ -1,167 +1,124 @@
-//! An `AutomationTrigger` record (schemas/automation_trigger.avsc) as the sender reads it.
+//! An `AutomationTrigger` record (schemas/automation_trigger.avsc) as the sender handles
+//! it: the shared [`scrm_events::output::Trigger`], which the processor encodes and the
+//! sender decodes with the same code, plus the sender's own count of attempts.
+
+use std::ops::{Deref, DerefMut};
 
 use apache_avro::types::Value;
-use scrm_rules::{Message, TemplateCategory};
 use serde::{Deserialize, Serialize};
 
-/// The policy gate's decision when the trigger was emitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Decision {
-    Allow,
-    Defer,
-    Suppress,
-}
+pub use scrm_events::output::Decision;
+/// The trigger's message: the shared type, which is also `scrm_rules::Message`; the ledger
+/// stores it as it is.
+pub use scrm_events::output::Message as StoredMessage;
 
-/// What the sender needs of a trigger. Also what it keeps in its ledger for a trigger that
-/// waits for its time.
+/// What the sender knows of a trigger. Also what it keeps in its ledger for a trigger that
+/// waits for its time, as JSON: the record's fields, flat, and `attempts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trigger {
-    pub trigger_id: String,
-    pub customer: String,
-    pub occurred_at_ms: i64,
-    pub rule_id: String,
-    /// The input that caused it: `topic/partition/offset`, or `timer:...`.
-    pub cause: String,
-    pub message: StoredMessage,
-    pub not_before_ms: Option<i64>,
-    pub decision: Decision,
-    pub reasons: Vec<String>,
+    /// The record as the processor wrote it.
+    #[serde(flatten)]
+    pub record: scrm_events::output::Trigger,
     /// Attempts made so far (for retries).
     #[serde(default)]
     pub attempts: u32,
 }
 
-/// [`Message`] in a form the ledger can store.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum StoredMessage {
-    Template {
-        name: String,
-        language: String,
-        category: String,
-        variables: Vec<String>,
-    },
-    FreeForm {
-        text: String,
-        fallback_template: Option<String>,
-    },
+impl Deref for Trigger {
+    type Target = scrm_events::output::Trigger;
+
+    fn deref(&self) -> &Self::Target {
+        &self.record
+    }
 }
 
-impl StoredMessage {
-    pub fn to_message(&self) -> Message {
-        match self {
-            StoredMessage::Template {
-                name,
-                language,
-                category,
-                variables,
-                ..
-            } => Message::Template {
-                name: name.clone(),
-                language: language.clone(),
-                category: TemplateCategory::from_symbol(category),
-                variables: variables.clone(),
-            },
-            StoredMessage::FreeForm {
-                text,
-                fallback_template,
-            } => Message::FreeForm {
-                text: text.clone(),
-                fallback_template: fallback_template.clone(),
-            },
+impl DerefMut for Trigger {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.record
+    }
+}
+
+impl From<scrm_events::output::Trigger> for Trigger {
+    fn from(record: scrm_events::output::Trigger) -> Self {
+        Trigger {
+            record,
+            attempts: 0,
         }
     }
 }
 
 impl Trigger {
     /// Whether the trigger answers a message the customer just sent (quiet hours do not
-    /// hold those back): its cause is an input record of the conversation topic.
+    /// hold those back), as the processor's gate judged it.
     pub fn in_reply(&self) -> bool {
-        self.cause.contains("conversation")
+        self.record.in_reply
     }
 
-    /// Reads a decoded `AutomationTrigger`; the error names the field at fault.
+    /// Reads a decoded `AutomationTrigger`; the error names the field at fault
+    /// (`verdict.decision: ...`), ready for the dead letter.
     pub fn from_avro(value: &Value) -> Result<Trigger, String> {
-        let message = match field(value, "message")? {
-            Value::Union(_, inner) => inner.as_ref(),
-            other => other,
-        };
-        let message = if let Ok(name) = field(message, "template_name") {
+        scrm_events::output::Trigger::from_avro(value)
+            .map(Trigger::from)
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scrm_events::output::TemplateCategory;
+
+    /// A scheduled trigger exactly as the sender's ledger stored it before the trigger type
+    /// was shared (no `source`, no `in_reply`, decisions in Rust spelling).
+    const OLD_LEDGER_ENTRY: &str = r#"{"trigger_id":"winback@scrm.behavior.v1/0/7#0","customer":"+85291234567","occurred_at_ms":1795003200000,"rule_id":"winback","cause":"scrm.behavior.v1/0@7","message":{"Template":{"name":"winback","language":"zh_HK","category":"MARKETING","variables":["Ka Ming"]}},"not_before_ms":1795010400000,"decision":"Defer","reasons":["best_hour"],"attempts":2}"#;
+
+    #[test]
+    fn schedules_written_before_the_shared_type_still_read() {
+        let trigger: Trigger = serde_json::from_str(OLD_LEDGER_ENTRY).unwrap();
+        assert_eq!(trigger.attempts, 2);
+        assert_eq!(trigger.decision, Decision::Defer);
+        assert_eq!(trigger.not_before_ms, Some(1_795_010_400_000));
+        assert!(!trigger.in_reply());
+        assert_eq!(trigger.source, "");
+        assert_eq!(
+            trigger.message,
             StoredMessage::Template {
-                name: string(name, "message.template_name")?,
-                language: string(field(message, "language")?, "message.language")?,
-                category: symbol(field(message, "category")?, "message.category")?,
-                variables: strings(field(message, "variables")?, "message.variables")?,
+                name: "winback".into(),
+                language: "zh_HK".into(),
+                category: TemplateCategory::Marketing,
+                variables: vec!["Ka Ming".into()],
             }
-        } else {
-            StoredMessage::FreeForm {
-                text: string(field(message, "text")?, "message.text")?,
-                fallback_template: optional(field(message, "fallback_template")?)
-                    .map(|v| string(v, "message.fallback_template"))
-                    .transpose()?,
-            }
+        );
+        // And what it writes now reads back the same.
+        let again: Trigger =
+            serde_json::from_slice(&serde_json::to_vec(&trigger).unwrap()).unwrap();
+        assert_eq!(again, trigger);
+    }
+
+    #[test]
+    fn in_reply_is_the_records_field_not_a_guess_from_the_cause() {
+        let mut trigger: Trigger = serde_json::from_str(OLD_LEDGER_ENTRY).unwrap();
+        trigger.cause = "scrm.conversation.v1/3@42".into();
+        assert!(!trigger.in_reply(), "the cause's topic says nothing");
+        trigger.in_reply = true;
+        trigger.cause = "timer winback due 2026-11-18T12:00:00.000Z".into();
+        assert!(trigger.in_reply());
+    }
+
+    #[test]
+    fn a_bad_record_names_the_field() {
+        let mut value = serde_json::from_str::<Trigger>(OLD_LEDGER_ENTRY)
+            .unwrap()
+            .to_avro();
+        let Value::Record(fields) = &mut value else {
+            unreachable!()
         };
-        let verdict = field(value, "verdict")?;
-        Ok(Trigger {
-            trigger_id: string(field(value, "trigger_id")?, "trigger_id")?,
-            customer: string(field(value, "customer")?, "customer")?,
-            occurred_at_ms: millis(field(value, "occurred_at")?, "occurred_at")?,
-            rule_id: string(field(value, "rule_id")?, "rule_id")?,
-            cause: string(field(value, "cause")?, "cause")?,
-            message,
-            not_before_ms: optional(field(value, "not_before")?)
-                .map(|v| millis(v, "not_before"))
-                .transpose()?,
-            decision: match symbol(field(verdict, "decision")?, "verdict.decision")?.as_str() {
-                "ALLOW" => Decision::Allow,
-                "DEFER" => Decision::Defer,
-                "SUPPRESS" => Decision::Suppress,
-                other => return Err(format!("verdict.decision: unknown symbol {other:?}")),
-            },
-            reasons: strings(field(verdict, "reasons")?, "verdict.reasons")?,
-            attempts: 0,
-        })
-    }
-}
-
-fn field<'v>(value: &'v Value, name: &str) -> Result<&'v Value, String> {
-    scrm_schema::record_field(value, name).ok_or_else(|| format!("{name}: missing"))
-}
-
-fn optional(value: &Value) -> Option<&Value> {
-    match value {
-        Value::Null => None,
-        Value::Union(_, inner) if matches!(inner.as_ref(), Value::Null) => None,
-        Value::Union(_, inner) => Some(inner.as_ref()),
-        other => Some(other),
-    }
-}
-
-fn string(value: &Value, name: &str) -> Result<String, String> {
-    match value {
-        Value::String(s) => Ok(s.clone()),
-        other => Err(format!("{name}: expected a string, found {other:?}")),
-    }
-}
-
-fn symbol(value: &Value, name: &str) -> Result<String, String> {
-    match value {
-        Value::Enum(_, s) | Value::String(s) => Ok(s.clone()),
-        other => Err(format!("{name}: expected an enum symbol, found {other:?}")),
-    }
-}
-
-fn millis(value: &Value, name: &str) -> Result<i64, String> {
-    match value {
-        Value::TimestampMillis(ms) | Value::Long(ms) => Ok(*ms),
-        other => Err(format!(
-            "{name}: expected timestamp-millis, found {other:?}"
-        )),
-    }
-}
-
-fn strings(value: &Value, name: &str) -> Result<Vec<String>, String> {
-    match value {
-        Value::Array(items) => items.iter().map(|v| string(v, name)).collect(),
-        other => Err(format!("{name}: expected an array, found {other:?}")),
+        let verdict = fields.iter_mut().find(|(n, _)| n == "verdict").unwrap();
+        let Value::Record(verdict) = &mut verdict.1 else {
+            unreachable!()
+        };
+        verdict[0].1 = Value::Enum(7, "MAYBE".into());
+        let err = Trigger::from_avro(&value).unwrap_err();
+        assert!(err.starts_with("verdict.decision: `MAYBE`"), "{err}");
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use scrm_config::Secret;
 use scrm_events::{Event, InputTopic};
 use scrm_ingest::Ingest;
-use scrm_log::{EmbeddedLog, EmbeddedOptions, EventLog, StoredRecord, TopicSpec};
+use scrm_log::{EventLog, StoredRecord};
 use scrm_processor::{
     Metrics as ProcessorMetrics, OutputEncoder, Processor, ProcessorOptions, SystemClock, TimeMode,
     Topics,
@@ -17,7 +17,7 @@ use scrm_processor::{
 use scrm_rules::RulePack;
 use scrm_schema::{Codec, TopicKind};
 use scrm_state::keys::{self, Table};
-use scrm_state::{CustomerState, PartitionMeta, RocksOptions, RocksStore, StateStore};
+use scrm_state::{CustomerState, PartitionMeta, StateStore};
 use scrm_whatsapp::gateway::seen::Seen;
 use scrm_whatsapp::{Appender, Gateway, GatewayOptions, Metrics};
 use tokio_util::sync::CancellationToken;
@@ -36,19 +36,10 @@ pub struct Edge {
 impl Edge {
     pub fn new(partitions: u32) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let log = EmbeddedLog::open(&dir.path().join("log"), EmbeddedOptions::default()).unwrap();
-        for kind in TopicKind::ALL {
-            log.ensure_topic(&TopicSpec {
-                name: kind.name(""),
-                partitions,
-                retention_ms: None,
-                compact: kind == TopicKind::StateChangelog,
-            })
-            .unwrap();
-        }
+        let log = scrm_testkit::embedded_log(&dir.path().join("log"), partitions);
         Edge {
             dir,
-            log: Arc::new(log),
+            log,
             codec: Arc::new(Codec::single_object()),
             partitions,
             store: None,
@@ -102,16 +93,7 @@ impl Edge {
 
     /// Every record of `kind`'s topic, partition by partition.
     pub fn records(&self, kind: TopicKind) -> Vec<StoredRecord> {
-        let topic = kind.name("");
-        let mut out = Vec::new();
-        for p in 0..self.partitions {
-            let high = self.log.watermarks(&topic, p).unwrap().high;
-            let mut reader = self.log.reader(&topic, p, 0).unwrap();
-            while reader.position() < high {
-                out.extend(reader.next_batch(1000, Duration::from_millis(100)).unwrap());
-            }
-        }
-        out
+        scrm_testkit::read_all(self.log.as_ref(), &kind.name(""), self.partitions)
     }
 
     /// The conversation topic's events, decoded.
@@ -133,10 +115,7 @@ impl Edge {
         let store: Arc<dyn StateStore> = match &self.store {
             Some(s) => s.clone(),
             None => {
-                let s: Arc<dyn StateStore> = Arc::new(
-                    RocksStore::open(&self.dir.path().join("state"), &RocksOptions::default())
-                        .unwrap(),
-                );
+                let s = scrm_testkit::rocks_store(&self.dir.path().join("state"));
                 self.store = Some(s.clone());
                 s
             }
@@ -199,5 +178,5 @@ pub async fn post(
 }
 
 pub fn signed(body: &[u8]) -> Option<String> {
-    Some(scrm_webhook::sign(APP_SECRET.as_bytes(), body))
+    Some(scrm_whatsapp_webhook::sign(APP_SECRET.as_bytes(), body))
 }

@@ -1,7 +1,7 @@
 //! Bodies that cannot be mapped fail with the path of the field at fault, so a dead
 //! letter says where to look.
 
-use scrm_webhook::{fixtures, parse, ParseError, MAX_EVENTS};
+use scrm_whatsapp_webhook::{fixtures, parse, ParseError, MAX_EVENTS};
 use serde_json::{json, Value};
 
 fn error_of(body: &[u8]) -> ParseError {

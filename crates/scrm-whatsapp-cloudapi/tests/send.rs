@@ -6,8 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{client_for, config_for, mock};
-use scrm_cloudapi::mock::MockCloud;
-use scrm_cloudapi::{CloudClient, ErrorClass, OutgoingMessage, SendError, Token};
+use scrm_whatsapp_cloudapi::mock::MockCloud;
+use scrm_whatsapp_cloudapi::{CloudClient, ErrorClass, OutgoingMessage, Secret, SendError};
 use serde_json::{json, Value};
 
 const HK: &str = "+85291234567";
@@ -211,7 +211,7 @@ async fn server_errors_without_meta_json_are_transient() {
 async fn wrong_token_is_auth() {
     let mock = mock().await;
     let mut config = config_for(&mock);
-    config.access_token = Token::new("stale-token");
+    config.access_token = Secret::new("stale-token");
     let client = CloudClient::new(config).expect("valid config");
     let err = client
         .send(&OutgoingMessage::text(HK, "hi"))

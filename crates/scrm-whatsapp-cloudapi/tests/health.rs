@@ -10,8 +10,8 @@ mod common;
 use std::time::Duration;
 
 use common::{config_for, mock};
-use scrm_cloudapi::mock::MockCloud;
-use scrm_cloudapi::{run_prober, CloudClient, OutgoingMessage, SWITCH_AFTER};
+use scrm_whatsapp_cloudapi::mock::MockCloud;
+use scrm_whatsapp_cloudapi::{run_prober, CloudClient, OutgoingMessage, SWITCH_AFTER};
 
 const THRESHOLD: Duration = Duration::from_millis(100);
 const SLOW: Duration = Duration::from_millis(300);

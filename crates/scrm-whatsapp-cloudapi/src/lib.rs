@@ -30,7 +30,7 @@ mod pacing;
 mod throttle;
 
 pub use client::{CloudClient, MediaFile, Sent};
-pub use config::{CloudApiConfig, ConfigError, Token};
+pub use config::{CloudApiConfig, ConfigError, Secret};
 pub use errors::{classify, ApiError, ErrorClass, MediaError, SendError};
 pub use health::{run_prober, EndpointHealth, DEFAULT_SLOW_PROBE, SWITCH_AFTER};
 pub use media::{fit_image, Fitted, MAX_IMAGE_BYTES};

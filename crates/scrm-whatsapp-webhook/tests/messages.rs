@@ -5,7 +5,7 @@ mod common;
 
 use common::{content_of, events, inbound, only_event, parse_fixture, validate};
 use scrm_events::{CatalogItem, Content, InteractiveKind, MediaKind, SharedContact};
-use scrm_webhook::{fixtures, parse, sign, verify_signature, MappedKind, SignatureError};
+use scrm_whatsapp_webhook::{fixtures, parse, sign, verify_signature, MappedKind, SignatureError};
 
 const HK_BUSINESS_NUMBER: &str = "106540352242922";
 

@@ -5,7 +5,7 @@ mod common;
 
 use common::{capability, events, only_event, parse_fixture, status, RECEIVED_AT_MS};
 use scrm_events::{DeliveryState, DeliveryStatus};
-use scrm_webhook::{fixtures, parse, MappedKind, BUSINESS_KEY};
+use scrm_whatsapp_webhook::{fixtures, parse, MappedKind, BUSINESS_KEY};
 
 #[test]
 fn sent_with_its_trigger_and_pricing() {

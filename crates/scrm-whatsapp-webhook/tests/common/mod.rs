@@ -13,7 +13,7 @@ use scrm_events::{
 };
 use scrm_schema::json::{json_to_avro, Names};
 use scrm_schema::{Catalog, Schema};
-use scrm_webhook::{fixtures, parse, Mapped, MappedKind, Parsed, BUSINESS_KEY, SOURCE};
+use scrm_whatsapp_webhook::{fixtures, parse, Mapped, MappedKind, Parsed, BUSINESS_KEY, SOURCE};
 
 /// Receive time handed to `parse` in tests: 2026-05-29T09:00:00.123Z.
 pub(crate) const RECEIVED_AT_MS: i64 = 1_780_045_200_123;

@@ -1,47 +1,11 @@
 //! Where the Cloud API is and how to authenticate to it.
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
-/// A Graph API access token. `Debug` and `Display` print `***`, so the token never
-/// reaches a log line; [`Token::expose`] is the one way to read it.
-///
-/// It deserializes from a plain string and deliberately does not serialize.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
-
-impl Token {
-    /// Wraps a token.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The token itself, for the `Authorization` header.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl<'de> Deserialize<'de> for Token {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Token)
-    }
-}
+pub use scrm_config::Secret;
 
 /// Connection settings of one business phone number on the Cloud API.
 #[derive(Debug, Clone, Deserialize)]
@@ -60,7 +24,7 @@ pub struct CloudApiConfig {
     /// The business phone number's id (not the number itself). Required.
     pub phone_number_id: String,
     /// System-user access token with `whatsapp_business_messaging`. Required.
-    pub access_token: Token,
+    pub access_token: Secret,
     /// Timeout of one HTTP request, connect to last byte. Default 10 s (`timeout_ms`).
     #[serde(
         default = "default_timeout",
@@ -127,7 +91,7 @@ pub enum ConfigError {
 
 impl CloudApiConfig {
     /// A configuration with every default and the two required fields.
-    pub fn new(phone_number_id: impl Into<String>, access_token: Token) -> Self {
+    pub fn new(phone_number_id: impl Into<String>, access_token: Secret) -> Self {
         Self {
             base_url: default_base_url(),
             backup_url: None,
@@ -195,7 +159,7 @@ mod tests {
 
     #[test]
     fn token_never_prints() {
-        let t = Token::new("EAAG-secret");
+        let t = Secret::new("EAAG-secret");
         assert_eq!(format!("{t:?} {t}"), "*** ***");
         let c = CloudApiConfig::new("123", t);
         assert!(!format!("{c:?}").contains("secret"));
@@ -220,7 +184,7 @@ mod tests {
             r#"{"phone_number_id":"1","access_token":"t","nope":1}"#,
         );
         assert!(unknown.is_err());
-        let mut c = CloudApiConfig::new("12/3", Token::new("t"));
+        let mut c = CloudApiConfig::new("12/3", Secret::new("t"));
         assert!(matches!(
             c.validate(),
             Err(ConfigError::Invalid {

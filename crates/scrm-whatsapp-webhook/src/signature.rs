@@ -68,7 +68,7 @@ fn keyed(app_secret: &[u8]) -> Option<HmacSha256> {
 /// digits may be in either case; surrounding whitespace is ignored.
 ///
 /// ```
-/// use scrm_webhook::{sign, verify_signature, SignatureError};
+/// use scrm_whatsapp_webhook::{sign, verify_signature, SignatureError};
 ///
 /// let body = br#"{"object":"whatsapp_business_account","entry":[]}"#;
 /// let header = sign(b"app-secret", body);

@@ -160,7 +160,9 @@ pub fn parse_recipient(to: &str) -> Result<Recipient<'_>, ValidationError> {
     if (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         Ok(Recipient::Phone(digits))
     } else {
-        Err(ValidationError::Recipient { masked: mask(to) })
+        Err(ValidationError::Recipient {
+            masked: scrm_identity::mask_key(to),
+        })
     }
 }
 
@@ -274,21 +276,6 @@ pub fn request_json(msg: &OutgoingMessage) -> Result<Value, ValidationError> {
     Ok(Value::Object(root))
 }
 
-/// A customer key fit for logs: the first four and last two characters of keys longer
-/// than eight, stars in between; shorter keys are all stars.
-pub fn mask(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
-    }
-    let tail = chars.len() - 2;
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < 4 || i >= tail { *c } else { '*' })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,11 +354,5 @@ mod tests {
             assert!(err.to_string().contains(needle), "{err} lacks {needle}");
         }
         validate(&OutgoingMessage::text("+85291234567", "é".repeat(4096))).expect("4096 chars");
-    }
-
-    #[test]
-    fn masks_keys() {
-        assert_eq!(mask("+85291234567"), "+852******67");
-        assert_eq!(mask("+8529"), "*****");
     }
 }

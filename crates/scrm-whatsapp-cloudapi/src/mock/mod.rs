@@ -39,7 +39,7 @@ pub struct MockOptions {
 }
 
 impl Default for MockOptions {
-    /// Token `test-token`, version `v21.0`, phone number id `1234567890`.
+    /// Access token `test-token`, version `v21.0`, phone number id `1234567890`.
     fn default() -> Self {
         Self {
             token: "test-token".into(),

@@ -12,7 +12,7 @@ mod common;
 use common::try_validate;
 use proptest::prelude::*;
 use proptest::sample::Index;
-use scrm_webhook::{fixtures, parse, Parsed};
+use scrm_whatsapp_webhook::{fixtures, parse, Parsed};
 use serde_json::{json, Map, Value};
 
 fn config() -> ProptestConfig {
@@ -28,7 +28,7 @@ fn config() -> ProptestConfig {
 }
 
 /// Every event of an `Ok` must pass the schema and the decoder.
-fn check(result: Result<Parsed, scrm_webhook::ParseError>) -> Result<(), TestCaseError> {
+fn check(result: Result<Parsed, scrm_whatsapp_webhook::ParseError>) -> Result<(), TestCaseError> {
     if let Ok(parsed) = result {
         for mapped in &parsed.events {
             if let Err(e) = try_validate(mapped) {

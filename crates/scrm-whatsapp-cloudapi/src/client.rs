@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::config::{check_segment, CloudApiConfig, ConfigError};
 use crate::errors::{MediaError, SendError};
 use crate::health::EndpointHealth;
-use crate::message::{mask, request_json, OutgoingMessage};
+use crate::message::{request_json, OutgoingMessage};
+use scrm_identity::mask_key;
 
 const SEND: &str = "POST messages";
 const MEDIA_URL: &str = "GET media url";
@@ -151,7 +152,7 @@ impl CloudClient {
             .map_err(|e| SendError::transport(SEND, e))?;
         if !(200..300).contains(&status) {
             let err = SendError::from_answer(SEND, status, &bytes);
-            tracing::debug!(to = %mask(&msg.to), error = %err, "cloud api send failed");
+            tracing::debug!(to = %mask_key(&msg.to), error = %err, "cloud api send failed");
             return Err(err);
         }
         let wamid = serde_json::from_slice::<SendAnswer>(&bytes)
@@ -160,7 +161,7 @@ impl CloudClient {
             .map(|m| m.id)
             .filter(|id| !id.is_empty())
             .ok_or_else(|| SendError::unparseable(SEND, status, &bytes))?;
-        tracing::debug!(to = %mask(&msg.to), %wamid, "cloud api send accepted");
+        tracing::debug!(to = %mask_key(&msg.to), %wamid, "cloud api send accepted");
         Ok(Sent { wamid })
     }
 
@@ -344,7 +345,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_config_and_media_ids() {
-        let mut cfg = CloudApiConfig::new("123", crate::Token::new("t"));
+        let mut cfg = CloudApiConfig::new("123", crate::Secret::new("t"));
         cfg.api_version = "v21.0/../x".into();
         assert!(CloudClient::new(cfg).is_err());
     }

@@ -2,8 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
-use scrm_cloudapi::mock::{MockCloud, MockOptions};
-use scrm_cloudapi::{CloudApiConfig, CloudClient, Token};
+use scrm_whatsapp_cloudapi::mock::{MockCloud, MockOptions};
+use scrm_whatsapp_cloudapi::{CloudApiConfig, CloudClient, Secret};
 
 pub(crate) async fn mock() -> MockCloud {
     MockCloud::start(MockOptions::default())
@@ -13,8 +13,10 @@ pub(crate) async fn mock() -> MockCloud {
 
 pub(crate) fn config_for(mock: &MockCloud) -> CloudApiConfig {
     let opts = mock.options();
-    let mut config =
-        CloudApiConfig::new(opts.phone_number_id.clone(), Token::new(opts.token.clone()));
+    let mut config = CloudApiConfig::new(
+        opts.phone_number_id.clone(),
+        Secret::new(opts.token.clone()),
+    );
     config.base_url = mock.url().to_owned();
     config.api_version = opts.api_version.clone();
     config

@@ -58,7 +58,7 @@ pub enum HandshakeError {
 /// ASCII.
 ///
 /// ```
-/// use scrm_webhook::{verify_subscription, HandshakeError};
+/// use scrm_whatsapp_webhook::{verify_subscription, HandshakeError};
 ///
 /// let echo = verify_subscription(Some("subscribe"), Some("s3cr3t"), Some("1158201444"), "s3cr3t");
 /// assert_eq!(echo.as_deref(), Ok("1158201444"));

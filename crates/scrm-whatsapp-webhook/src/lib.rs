@@ -23,7 +23,7 @@
 //! - [`fixtures`] holds realistic bodies of every kind, for tests here and in other crates.
 //!
 //! ```
-//! use scrm_webhook::{fixtures, parse, sign, verify_signature};
+//! use scrm_whatsapp_webhook::{fixtures, parse, sign, verify_signature};
 //!
 //! let body = fixtures::get("text").unwrap_or_default().as_bytes();
 //! let header = sign(b"app-secret", body); // what Meta sends as X-Hub-Signature-256

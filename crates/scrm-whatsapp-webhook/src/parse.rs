@@ -114,7 +114,7 @@ pub(crate) fn envelope(
 /// trusts the body's content, not its shape. Never panics, whatever the bytes.
 ///
 /// ```
-/// use scrm_webhook::{parse, MappedKind};
+/// use scrm_whatsapp_webhook::{parse, MappedKind};
 ///
 /// let body = r#"{"object": "whatsapp_business_account", "entry": [{"id": "102290129340398",
 ///   "changes": [{"field": "messages", "value": {
@@ -132,7 +132,7 @@ pub(crate) fn envelope(
 ///     event.json["payload"]["InboundMessage"]["content"]["TextContent"]["body"],
 ///     "Avez-vous une réduction ?"
 /// );
-/// # Ok::<(), scrm_webhook::ParseError>(())
+/// # Ok::<(), scrm_whatsapp_webhook::ParseError>(())
 /// ```
 pub fn parse(body: &[u8], received_at_ms: i64) -> Result<Parsed, ParseError> {
     let root: Value = serde_json::from_slice(body).map_err(|e| ParseError {

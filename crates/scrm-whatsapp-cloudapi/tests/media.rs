@@ -5,7 +5,7 @@ mod common;
 use common::{client_for, config_for, mock};
 use image::{ImageEncoder, ImageFormat, RgbImage};
 use rand::{Rng, SeedableRng};
-use scrm_cloudapi::{fit_image, CloudClient, ErrorClass, MediaError, MAX_IMAGE_BYTES};
+use scrm_whatsapp_cloudapi::{fit_image, CloudClient, ErrorClass, MediaError, MAX_IMAGE_BYTES};
 use sha2::{Digest, Sha256};
 
 fn noisy_png(width: u32, height: u32, seed: u64) -> Vec<u8> {
