@@ -305,8 +305,9 @@ fn run_processor(ctx: &Context, log: std::sync::Arc<dyn EventLog>) -> anyhow::Re
     let elapsed = started.elapsed().as_secs_f64();
     let applied = built.metrics.events_total();
     println!(
-        "applied {applied} events in {elapsed:.1} s ({:.0} events/s, debug build, every commit durable)",
-        applied as f64 / elapsed.max(1e-9)
+        "applied {applied} events in {elapsed:.1} s ({:.0} events/s, {} build, every commit durable)",
+        applied as f64 / elapsed.max(1e-9),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     let count = |kind: &str| {
         built
