@@ -8,6 +8,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
+use common::topic_of;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use scrm_events::InputTopic;
 use scrm_log::StoredRecord;
@@ -21,15 +24,6 @@ use scrm_time::TimeBounds;
 
 const EVENTS: usize = 20_000;
 const BATCH: usize = 2_000;
-
-fn topic_of(t: scrm_gen::Topic) -> InputTopic {
-    match t {
-        scrm_gen::Topic::Conversation => InputTopic::Conversation,
-        scrm_gen::Topic::Behavior => InputTopic::Behavior,
-        scrm_gen::Topic::Transaction => InputTopic::Transaction,
-        scrm_gen::Topic::CrmUpdates => InputTopic::CrmUpdates,
-    }
-}
 
 /// Generated traffic as one partition's input records, in event-time order.
 fn traffic() -> Vec<(InputTopic, StoredRecord)> {

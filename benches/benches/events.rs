@@ -1,18 +1,12 @@
 //! Typed events from Avro: bytes → value → `Event`, what the processor does per record.
 
+mod common;
+
+use common::topic_of;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use scrm_events::{Event, InputTopic};
 use scrm_schema::json::{json_to_avro, Names};
 use scrm_schema::{Catalog, Codec};
-
-fn topic_of(t: scrm_gen::Topic) -> InputTopic {
-    match t {
-        scrm_gen::Topic::Conversation => InputTopic::Conversation,
-        scrm_gen::Topic::Behavior => InputTopic::Behavior,
-        scrm_gen::Topic::Transaction => InputTopic::Transaction,
-        scrm_gen::Topic::CrmUpdates => InputTopic::CrmUpdates,
-    }
-}
 
 fn bench(c: &mut Criterion) {
     let codec = Codec::single_object();

@@ -63,7 +63,7 @@ pub enum EnsureOutcome {
 
 /// A record to append. The partition follows from the key (Kafka's murmur2 partitioner)
 /// unless given.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     pub key: Vec<u8>,
     pub value: Vec<u8>,

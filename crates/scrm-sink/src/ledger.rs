@@ -77,34 +77,24 @@ pub struct Waiting {
     pub headers: Vec<(String, Vec<u8>)>,
 }
 
-/// A record owed to the log.
+/// A record owed to the log, and its topic. Stored as postcard, which writes fields in
+/// order without names: the same bytes as the topic followed by the record's fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Owed {
     pub topic: String,
-    pub key: Vec<u8>,
-    pub value: Vec<u8>,
-    pub timestamp_ms: i64,
-    pub headers: Vec<(String, Vec<u8>)>,
-    pub partition: Option<u32>,
+    pub record: Record,
 }
 
 impl Owed {
     pub fn new(topic: &str, record: Record) -> Self {
         Owed {
             topic: topic.to_owned(),
-            key: record.key,
-            value: record.value,
-            timestamp_ms: record.timestamp_ms,
-            headers: record.headers,
-            partition: record.partition,
+            record,
         }
     }
 
     pub fn into_record(self) -> (String, Record) {
-        let mut record = Record::new(self.key, self.value, self.timestamp_ms);
-        record.headers = self.headers;
-        record.partition = self.partition;
-        (self.topic, record)
+        (self.topic, self.record)
     }
 }
 
@@ -443,6 +433,25 @@ mod tests {
 
     const DAY: i64 = 86_400_000;
 
+    #[test]
+    fn an_owed_record_is_its_topic_then_the_record_fields() {
+        let mut record = Record::new(b"k".to_vec(), b"v".to_vec(), 7);
+        record.headers = vec![("h".into(), b"1".to_vec())];
+        record.partition = Some(2);
+        let flat = (
+            "t",
+            b"k".to_vec(),
+            b"v".to_vec(),
+            7i64,
+            vec![("h", b"1".to_vec())],
+            Some(2u32),
+        );
+        let owed = Owed::new("t", record);
+        let bytes = postcard::to_stdvec(&owed).unwrap();
+        assert_eq!(bytes, postcard::to_stdvec(&flat).unwrap());
+        assert_eq!(postcard::from_bytes::<Owed>(&bytes).unwrap(), owed);
+    }
+
     fn waiting(id: &str) -> Waiting {
         Waiting {
             id: id.into(),
@@ -509,7 +518,7 @@ mod tests {
             .owed()
             .unwrap()
             .into_iter()
-            .map(|(_, o)| o.value)
+            .map(|(_, o)| o.record.value)
             .collect();
         assert_eq!(values, [b"letter".to_vec(), b"v3".to_vec()]);
     }
