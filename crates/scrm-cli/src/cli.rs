@@ -37,7 +37,7 @@ pub(crate) struct Global {
     pub(crate) partitions: Option<u32>,
     /// Region of phone numbers written without a country code (HK, TW, BR, FR...).
     #[arg(long, global = true)]
-    pub(crate) region: Option<String>,
+    pub(crate) region: Option<scrm_identity::Region>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,7 +95,7 @@ pub(crate) struct ProcessArgs {
     /// HTTP API listen address (`/metrics`, `/healthz`, `/readyz`, `/customers/{key}`);
     /// overrides `api.listen`. Port 0 picks a free port, printed on stderr.
     #[arg(long)]
-    pub(crate) listen: Option<String>,
+    pub(crate) listen: Option<std::net::SocketAddr>,
     /// Don't serve the HTTP API.
     #[arg(long)]
     pub(crate) no_api: bool,
@@ -109,7 +109,7 @@ pub(crate) struct EdgeArgs {
     /// HTTP listen address (health, metrics, and the webhook for `gateway`); overrides
     /// `api.listen`. Port 0 picks a free port, printed on stderr.
     #[arg(long)]
-    pub(crate) listen: Option<String>,
+    pub(crate) listen: Option<std::net::SocketAddr>,
     /// The rule pack whose policy the sender rechecks triggers with; overrides
     /// `processor.rule_pack`.
     #[arg(long)]

@@ -3,7 +3,6 @@
 
 mod cli;
 mod commands;
-mod context;
 mod timearg;
 
 use clap::Parser;

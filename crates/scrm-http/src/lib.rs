@@ -7,9 +7,9 @@
 //! [`CustomerLookup`] behind a bearer token). The crate holds no domain logic: it turns those
 //! sources into HTTP.
 //!
-//! The listen address and the token ([`Secret`], from `scrm-config`) come from the process's
-//! configuration. Modules, one concern each: `health` (readiness table and its routes), `metrics` (exposition), `customers`
-//! (lookup trait, handler, key masking), `auth` (bearer check), `error` (the JSON error
+//! The listen address and the token ([`Secret`], from `scrm-config`) come from its `[api]`
+//! section, [`ApiConfig`]. Modules, one concern each: `health` (readiness table and its
+//! routes), `metrics` (exposition), `customers` (lookup trait, handler, key masking), `auth` (bearer check), `error` (the JSON error
 //! shape and [`LookupError`] → status), and `server` ([`ApiState`], [`router`], [`bind`],
 //! [`serve`]). Each route group is also exposed on its own ([`health_routes`],
 //! [`metrics_routes`], [`customer_routes`]) and every router comes back with its state
@@ -45,6 +45,7 @@
 #![warn(unreachable_pub, missing_debug_implementations)]
 
 mod auth;
+pub mod config;
 mod customers;
 mod error;
 mod health;
@@ -52,6 +53,7 @@ mod metrics;
 mod server;
 
 pub use auth::require_bearer;
+pub use config::ApiConfig;
 pub use customers::{customer_routes, CustomerLookup, CUSTOMER_ROUTE};
 pub use error::{ApiError, LookupError};
 pub use health::{

@@ -26,12 +26,14 @@
 //! # Ok::<(), scrm_identity::IdentityError>(())
 //! ```
 
+pub mod config;
 mod key;
 mod normalize;
 mod region;
 
 use std::fmt;
 
+pub use config::IdentityConfig;
 pub use key::{mask_key, parse_key, CustomerKey};
 pub use normalize::normalize;
 pub use region::Region;

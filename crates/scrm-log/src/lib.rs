@@ -2,6 +2,7 @@
 //! engine, the gateway and the tools read and write.
 //!
 //! - [`api`] is the [`EventLog`] trait and its record types.
+//! - [`config`] is the `[log]` section and opens the log it names.
 //! - [`partitioner`] is Kafka's murmur2 partitioner, so a customer's records land in the
 //!   same partition whoever produces them.
 //! - [`embedded`] keeps the log in RocksDB inside the process: the default when no brokers
@@ -12,6 +13,7 @@
 //!   because some brokers' timestamp lookup is only a lower bound.
 
 pub mod api;
+pub mod config;
 pub mod embedded;
 pub mod group;
 pub mod kafka;
@@ -22,6 +24,7 @@ pub use api::{
     EnsureOutcome, EventLog, LogError, PartitionReader, Position, Record, RetentionReport,
     StoredRecord, TopicSpec, Watermarks,
 };
+pub use config::{Access, LogConfig};
 pub use embedded::{EmbeddedLog, EmbeddedOptions};
 pub use group::{Membership, RebalanceListener};
 pub use kafka::{KafkaConfig, KafkaLog};

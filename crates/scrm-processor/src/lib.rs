@@ -20,6 +20,7 @@
 
 pub mod changelog;
 pub mod clock;
+pub mod config;
 pub mod engine;
 mod error;
 pub mod merge;
@@ -31,6 +32,7 @@ mod tables;
 mod task;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use config::{ProcessorConfig, RunMode};
 pub use engine::PartitionEngine;
 pub use error::{ProcessError, Rejection};
 pub use metrics::Metrics;

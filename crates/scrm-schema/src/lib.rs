@@ -17,6 +17,7 @@ mod canonical;
 pub mod catalog;
 pub mod codec;
 pub mod compat;
+pub mod config;
 mod error;
 pub mod json;
 pub mod registry;
@@ -27,6 +28,7 @@ pub use apache_avro::types::Value;
 pub use apache_avro::Schema;
 pub use catalog::{Catalog, KnownSchema};
 pub use codec::Codec;
+pub use config::SchemaConfig;
 pub use error::{CodecError, FieldError};
 pub use topics::{Cleanup, TopicKind};
 

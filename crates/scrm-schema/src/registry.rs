@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use scrm_config::Secret;
 use serde::Deserialize;
 
 use crate::CodecError;
@@ -15,23 +16,12 @@ const CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 
 /// Where the registry is and how to log in. Credentials come from the environment or a
 /// file, never the command line.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct RegistryConfig {
     pub url: String,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     pub timeout: Duration,
-}
-
-impl std::fmt::Debug for RegistryConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The password never reaches a log line.
-        f.debug_struct("RegistryConfig")
-            .field("url", &self.url)
-            .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "***"))
-            .finish()
-    }
 }
 
 /// Blocking HTTP client of one schema registry.
@@ -75,7 +65,9 @@ impl RegistryClient {
         builder: reqwest::blocking::RequestBuilder,
     ) -> reqwest::blocking::RequestBuilder {
         match &self.config.username {
-            Some(user) => builder.basic_auth(user, self.config.password.as_ref()),
+            Some(user) => {
+                builder.basic_auth(user, self.config.password.as_ref().map(Secret::expose))
+            }
             None => builder,
         }
     }

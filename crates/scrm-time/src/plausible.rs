@@ -38,6 +38,26 @@ impl Default for TimeBounds {
     }
 }
 
+/// `[time_bounds]`: the event times believed from outside, by every door (`scrm produce`,
+/// `scrm demo`, the webhook gateway) and again by the processor. Env: `SCRM_MAX_AHEAD_MS`.
+impl scrm_config::Section for TimeBounds {
+    const NAME: &'static str = "time_bounds";
+
+    fn apply_env(&mut self, env: &scrm_config::Env) -> Result<(), scrm_config::ConfigError> {
+        env.parse("SCRM_MAX_AHEAD_MS", &mut self.max_ahead_ms)
+    }
+
+    fn validate(&self) -> Result<(), scrm_config::ConfigError> {
+        if self.max_ahead_ms < 0 {
+            return Err(scrm_config::ConfigError::invalid(
+                "time_bounds.max_ahead_ms",
+                "must not be negative",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// An event time that is not believed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeError {

@@ -9,6 +9,7 @@
 //!   the number's throughput limit, handles Meta's error codes and records each result as
 //!   a conversation event.
 //! - [`media`]: copies inbound media through the Graph API, re-encoding images over 5 MB.
+//! - [`config`]: the `[whatsapp]` section of the configuration file.
 //!
 //! The sender and the media fetcher are `Destination`s of the delivery worker
 //! (`scrm-sink`), which reads their topic, keeps their ledger (offsets, finished ids,
@@ -20,12 +21,14 @@
 //! `scrm-whatsapp-webhook`, `scrm-whatsapp-cloudapi` and `scrm-rules`; this crate is the I/O around them.
 
 pub mod appender;
+pub mod config;
 pub mod gateway;
 pub mod media;
 pub mod metrics;
 pub mod sender;
 
 pub use appender::Appender;
+pub use config::WhatsappConfig;
 pub use gateway::{Gateway, GatewayOptions};
 pub use media::{MediaFetcher, MediaItem, MediaParts};
 pub use metrics::Metrics;

@@ -4,12 +4,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use scrm_processor::StateLookup;
 use scrm_state::RocksStore;
 
 use crate::cli::CustomerArgs;
-use crate::commands::process::state_dir;
-use crate::context::Context;
+use scrm_app::App as Context;
 
 pub(crate) fn run(ctx: &Context, args: CustomerArgs) -> anyhow::Result<ExitCode> {
     // A number typed with spaces arrives as several words; it is one key.
@@ -17,11 +15,10 @@ pub(crate) fn run(ctx: &Context, args: CustomerArgs) -> anyhow::Result<ExitCode>
     let found = match &args.url {
         Some(url) => over_http(ctx, url, &key)?,
         None => {
-            let dir = state_dir(ctx);
+            let dir = ctx.state_dir();
             let store = RocksStore::open_read_only(&dir)
                 .with_context(|| format!("reading the state store in {}", dir.display()))?;
-            let lookup =
-                StateLookup::new(Arc::new(store), ctx.config.log.partitions, ctx.region, None);
+            let lookup = ctx.state_lookup(Arc::new(store), None);
             lookup.find(&key).map_err(|e| anyhow::anyhow!("{e}"))?
         }
     };
@@ -52,7 +49,7 @@ fn over_http(ctx: &Context, url: &str, key: &str) -> anyhow::Result<Option<serde
         .collect();
     let response = reqwest::blocking::Client::new()
         .get(format!("{}/customers/{encoded}", url.trim_end_matches('/')))
-        .bearer_auth(token)
+        .bearer_auth(token.expose())
         .send()
         .with_context(|| format!("asking {url}"))?;
     let status = response.status();

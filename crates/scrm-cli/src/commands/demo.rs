@@ -16,7 +16,7 @@ use scrm_schema::json::{avro_to_json, Names};
 use scrm_schema::{record_field, TopicKind, Value};
 
 use crate::cli::DemoArgs;
-use crate::context::{Access, Context};
+use scrm_app::{Access, App as Context};
 use scrm_ingest::Ingest;
 
 const BATCH: usize = 2_000;
@@ -31,7 +31,7 @@ fn kind_of(topic: Topic) -> TopicKind {
 }
 
 pub(crate) fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let log: std::sync::Arc<dyn EventLog> = std::sync::Arc::from(ctx.open_log(Access::ReadWrite)?);
+    let log = ctx.open_log(Access::ReadWrite)?;
     println!(
         "scrm demo — {} backend{}",
         log.backend(),
@@ -299,7 +299,11 @@ impl Progress {
 /// what it made of it.
 fn run_processor(ctx: &Context, log: std::sync::Arc<dyn EventLog>) -> anyhow::Result<()> {
     println!("\nprocessing: state per customer, timers, rules, outputs (event time) …");
-    let built = super::process::build(ctx, log, true, true, None)?;
+    let replay = scrm_app::RunMode {
+        event_time: true,
+        exit_when_caught_up: true,
+    };
+    let built = ctx.processor(log, replay)?;
     let started = Instant::now();
     built.processor.run(&|| false)?;
     let elapsed = started.elapsed().as_secs_f64();
@@ -322,12 +326,7 @@ fn run_processor(ctx: &Context, log: std::sync::Arc<dyn EventLog>) -> anyhow::Re
         count("crm_command"),
         built.metrics.timers_fired.get()
     );
-    let lookup = scrm_processor::StateLookup::new(
-        built.store.clone(),
-        ctx.config.log.partitions,
-        ctx.region,
-        None,
-    );
+    let lookup = ctx.state_lookup(built.store.clone(), None);
     let (from, _) = scrm_state::Table::Customers.partition_range(0);
     if let Some((key, _)) = built.store.first(
         scrm_state::Table::Customers,

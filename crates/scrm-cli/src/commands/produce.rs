@@ -14,7 +14,7 @@ use scrm_log::{EventLog, Record};
 use scrm_schema::TopicKind;
 
 use crate::cli::{Format, ProduceArgs};
-use crate::context::{Access, Context};
+use scrm_app::{Access, App as Context};
 use scrm_ingest::{Ingest, Refused, Rejection};
 
 /// How long a partly filled batch waits for more lines before it is written.
@@ -26,14 +26,14 @@ enum Input {
 }
 
 pub(crate) fn run(ctx: &Context, args: ProduceArgs) -> anyhow::Result<ExitCode> {
-    let kind = ctx.topic_kind(&args.topic)?;
-    let schema = ctx.value_schema(kind)?;
+    let kind = ctx
+        .topic_kind(&args.topic)
+        .map_err(|e| anyhow::anyhow!("--topic: {e}"))?;
     let log = ctx.open_log(Access::ReadWrite)?;
     ctx.ensure_topics(log.as_ref(), &[kind, TopicKind::Dlq])?;
     let topic = ctx.topic_name(kind);
     let dlq_topic = ctx.topic_name(TopicKind::Dlq);
-    let ingest = Ingest::new(ctx.codec.clone(), kind, schema, topic.clone(), ctx.region)
-        .with_time_bounds(ctx.config.time_bounds, scrm_time::SystemClock::shared());
+    let ingest = ctx.ingest(kind)?;
     let dlq = ctx.ingest(TopicKind::Dlq)?;
 
     // Reading stdin on its own thread lets a batch go out as soon as input pauses.

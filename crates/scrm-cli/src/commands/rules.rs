@@ -64,14 +64,3 @@ pub(crate) fn run(action: RulesAction) -> anyhow::Result<ExitCode> {
         },
     }
 }
-
-/// The pack the processor runs: `--rules`, else `processor.rule_pack`, else the default.
-pub(crate) fn load(
-    flag: Option<&std::path::Path>,
-    configured: Option<&std::path::Path>,
-) -> anyhow::Result<RulePack> {
-    match flag.or(configured) {
-        Some(path) => RulePack::load(path).map_err(|e| anyhow::anyhow!("{e}")),
-        None => Ok(RulePack::default_pack()),
-    }
-}

@@ -25,8 +25,8 @@ use scrm_schema::{Codec, Schema, TopicKind};
 use scrm_state::{CustomerState, PartitionMeta};
 
 use crate::cli::{Format, TailArgs};
-use crate::context::{Access, Context};
 use crate::timearg::parse_time;
+use scrm_app::{Access, App as Context};
 
 struct Cursor {
     reader: Box<dyn PartitionReader>,
@@ -36,7 +36,9 @@ struct Cursor {
 }
 
 pub(crate) fn run(ctx: &Context, args: TailArgs) -> anyhow::Result<ExitCode> {
-    let kind = ctx.topic_kind(&args.topic)?;
+    let kind = ctx
+        .topic_kind(&args.topic)
+        .map_err(|e| anyhow::anyhow!("--topic: {e}"))?;
     let topic = ctx.topic_name(kind);
     let now = chrono::Utc::now();
     let range = TimeRange {

@@ -6,7 +6,7 @@ use scrm_log::EnsureOutcome;
 use scrm_schema::TopicKind;
 
 use crate::cli::TopicsAction;
-use crate::context::{Access, Context};
+use scrm_app::{Access, App as Context};
 
 pub(crate) fn run(ctx: &Context, action: TopicsAction) -> anyhow::Result<ExitCode> {
     match action {
