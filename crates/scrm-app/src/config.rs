@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use scrm_config::{ConfigError, Env, Section};
+use scrm_crm::CrmConfig;
 use scrm_http::ApiConfig;
 use scrm_identity::{IdentityConfig, Region};
 use scrm_log::LogConfig;
@@ -25,6 +26,8 @@ pub struct Config {
     pub processor: ProcessorConfig,
     pub api: ApiConfig,
     pub whatsapp: WhatsappConfig,
+    /// The CRM sinks (docs/crm.md).
+    pub crm: CrmConfig,
     /// The event times believed from outside, by every door (`scrm produce`, `scrm demo`,
     /// the webhook gateway) and again by the processor: `occurred_at` at most
     /// `max_ahead_ms` ahead of the wall clock (default 10 minutes; env
@@ -76,6 +79,7 @@ impl Config {
         self.processor.apply_env(env)?;
         self.api.apply_env(env)?;
         self.whatsapp.apply_env(env)?;
+        self.crm.apply_env(env)?;
         self.time_bounds.apply_env(env)
     }
 
@@ -113,6 +117,7 @@ impl Config {
         self.processor.validate()?;
         self.api.validate()?;
         self.whatsapp.validate()?;
+        self.crm.validate()?;
         self.time_bounds.validate()
     }
 

@@ -186,7 +186,7 @@ fn spawn_prober(run: Running<'_>, client: &CloudClient, interval: Duration) {
 }
 
 /// Runs a delivery worker on a thread of its own, on the shared runtime.
-fn on_thread(
+pub(crate) fn on_thread(
     run: Running<'_>,
     thread: &str,
     what: &'static str,

@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod config;
+mod crm;
 pub mod edge;
 pub mod processor;
 pub mod service;
@@ -23,6 +24,7 @@ use std::path::PathBuf;
 pub use app::App;
 pub use config::{Config, Overrides};
 pub use processor::BuiltProcessor;
+pub use scrm_crm::SinkKind;
 pub use scrm_log::Access;
 pub use scrm_processor::RunMode;
 pub use service::{Service, ServiceKind};
@@ -67,6 +69,8 @@ pub enum AppError {
     },
     #[error(transparent)]
     CloudApi(Box<scrm_whatsapp_cloudapi::ConfigError>),
+    #[error(transparent)]
+    Webhook(Box<scrm_crm::webhook::WebhookError>),
     /// The service cannot run as configured; the message says what to set.
     #[error("{0}")]
     NotConfigured(String),
@@ -99,5 +103,6 @@ boxed_from! {
     scrm_schema::CodecError => Codec,
     scrm_rules::pack::PackError => Pack,
     scrm_processor::ProcessError => Processor,
+    scrm_crm::webhook::WebhookError => Webhook,
     scrm_whatsapp_cloudapi::ConfigError => CloudApi,
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prometheus_client::registry::Registry;
+use scrm_crm::SinkKind;
 use scrm_http::{ApiState, ComponentHandle, Health};
 use scrm_log::{Access, EventLog};
 use scrm_processor::{Processor, ProcessorHandle, RunMode};
@@ -29,8 +30,8 @@ use crate::{App, AppError};
 pub enum ServiceKind {
     /// `scrm process`: the processor and its API.
     Process { run: RunMode, api: bool },
-    /// `scrm serve`: the processor, its API and the WhatsApp edge as far as its secrets
-    /// are configured.
+    /// `scrm serve`: the processor, its API, the WhatsApp edge and the CRM sinks as far
+    /// as their secrets are configured.
     Serve { run: RunMode, api: bool },
     /// `scrm gateway`: the webhook gateway (and the media fetcher when a Cloud API token is
     /// configured), with health and metrics.
@@ -38,6 +39,8 @@ pub enum ServiceKind {
     /// `scrm sender`: the sender on its own, rechecking triggers against the customer API
     /// of a processor that runs elsewhere (`whatsapp.state_url`).
     Sender,
+    /// `scrm sink --crm NAME`: one CRM sink on its own, with health and metrics.
+    Sink { crm: SinkKind },
 }
 
 /// A started service.
@@ -75,6 +78,7 @@ impl Service {
             ServiceKind::Serve { run, api } => service.start_processor(app, run, api, true)?,
             ServiceKind::Gateway => service.start_gateway(app)?,
             ServiceKind::Sender => service.start_sender(app)?,
+            ServiceKind::Sink { crm } => service.start_sink(app, crm)?,
         }
         Ok(service)
     }
@@ -223,6 +227,17 @@ impl Service {
                         .into(),
                 ),
             }
+            let sinks = app.crm_sinks();
+            if sinks.is_empty() {
+                self.notes.push(
+                    "no CRM sink configured (crm.webhook.url): CRM commands wait in their topic"
+                        .into(),
+                );
+            }
+            for kind in sinks {
+                let sink = app.spawn_crm_sink(self.running(&log, &metrics), kind)?;
+                self.workers.push((kind.what(), sink));
+            }
         }
         if api {
             let lookup = app.state_lookup(built.store.clone(), Some(handle.clone()));
@@ -285,6 +300,25 @@ impl Service {
         self.health
             .component("gateway")
             .set_ready(true, "accepting webhooks");
+        Ok(())
+    }
+
+    fn start_sink(&mut self, app: &App, kind: SinkKind) -> Result<(), AppError> {
+        if let Some(missing) = app.crm_sink_missing(kind) {
+            return Err(AppError::NotConfigured(missing));
+        }
+        let log = app.open_log(Access::ReadWrite)?;
+        app.ensure_topics(log.as_ref(), &[TopicKind::CrmCommands, TopicKind::Dlq])?;
+        let metrics = EdgeMetrics::default();
+        let mut registry = Registry::default();
+        metrics.sink.register(&mut registry);
+        let sink = app.spawn_crm_sink(self.running(&log, &metrics), kind)?;
+        self.workers.push((kind.what(), sink));
+        let router = ApiState::new(self.health.clone(), Arc::new(registry)).router();
+        self.bind(app, router)?;
+        self.health
+            .component(kind.name())
+            .set_ready(true, "delivering");
         Ok(())
     }
 

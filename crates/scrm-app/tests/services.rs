@@ -7,11 +7,13 @@ use std::time::{Duration, Instant};
 
 use scrm_app::{Access, App, AppError, Config, Overrides, RunMode, Service, ServiceKind};
 use scrm_config::Env;
+use scrm_crm::receiver::WebhookReceiver;
 use scrm_schema::TopicKind;
 use scrm_whatsapp_cloudapi::mock::{MockCloud, MockOptions};
 use tokio_util::sync::CancellationToken;
 
 const SECRET: &str = "app-test-secret";
+const CRM_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 fn app(dir: &Path, vars: &[(&str, &str)]) -> App {
     let file = dir.join("scrm.toml");
@@ -27,9 +29,9 @@ fn app(dir: &Path, vars: &[(&str, &str)]) -> App {
         .unwrap()
 }
 
-fn webhook(now: i64) -> String {
+fn webhook(now: i64, wamid: &str, text: &str) -> String {
     format!(
-        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"102290129340398","changes":[{{"field":"messages","value":{{"messaging_product":"whatsapp","metadata":{{"display_phone_number":"85230012345","phone_number_id":"1234567890"}},"contacts":[{{"profile":{{"name":"Mei"}},"wa_id":"85291234567"}}],"messages":[{{"from":"85291234567","id":"wamid.app-test-1","timestamp":"{now}","type":"text","text":{{"body":"Where is your store?"}}}}]}}}}]}}]}}"#
+        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"102290129340398","changes":[{{"field":"messages","value":{{"messaging_product":"whatsapp","metadata":{{"display_phone_number":"85230012345","phone_number_id":"1234567890"}},"contacts":[{{"profile":{{"name":"Mei"}},"wa_id":"85291234567"}}],"messages":[{{"from":"85291234567","id":"{wamid}","timestamp":"{now}","type":"text","text":{{"body":"{text}"}}}}]}}}}]}}]}}"#
     )
 }
 
@@ -68,10 +70,14 @@ fn serve_wires_the_webhook_the_processor_the_sender_and_the_api() {
     let mock = rt
         .block_on(MockCloud::start(MockOptions::default()))
         .unwrap();
+    let crm = rt.block_on(WebhookReceiver::start(CRM_SECRET)).unwrap();
+    let crm_url = crm.url();
     let dir = tempfile::tempdir().unwrap();
     let app = app(
         dir.path(),
         &[
+            ("SCRM_CRM_WEBHOOK_URL", &crm_url),
+            ("SCRM_CRM_WEBHOOK_SECRET", CRM_SECRET),
             ("SCRM_API_TOKEN", "api-token"),
             ("SCRM_WHATSAPP_VERIFY_TOKEN", "verify"),
             ("SCRM_WHATSAPP_APP_SECRET", SECRET),
@@ -94,18 +100,20 @@ fn serve_wires_the_webhook_the_processor_the_sender_and_the_api() {
     let running = run(service);
 
     let http = reqwest::blocking::Client::new();
-    let body = webhook(chrono::Utc::now().timestamp());
-    let status = http
-        .post(format!("{api}/webhook"))
-        .header("content-type", "application/json")
-        .header(
-            "x-hub-signature-256",
-            scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
-        )
-        .body(body)
-        .send()
-        .unwrap()
-        .status();
+    let post = |wamid: &str, text: &str| {
+        let body = webhook(chrono::Utc::now().timestamp(), wamid, text);
+        http.post(format!("{api}/webhook"))
+            .header("content-type", "application/json")
+            .header(
+                "x-hub-signature-256",
+                scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
+            )
+            .body(body)
+            .send()
+            .unwrap()
+            .status()
+    };
+    let status = post("wamid.app-test-1", "Where is your store?");
     assert_eq!(status, 200, "the gateway's route is on the API's port");
 
     // The processor applies it, the customer API (behind the configured token) shows it,
@@ -128,6 +136,20 @@ fn serve_wires_the_webhook_the_processor_the_sender_and_the_api() {
         .unwrap()
         .status();
     assert_eq!(unauthorised, 401);
+
+    // Asking for a person makes a CRM task, which the webhook sink delivers.
+    assert_eq!(
+        post("wamid.app-test-2", "can I talk to a person please"),
+        200
+    );
+    let task = wait_for("the CRM task at the webhook receiver", || {
+        crm.held().tasks.into_values().next()
+    });
+    assert!(
+        task.subject.contains("asked to talk to a person"),
+        "{task:?}"
+    );
+    assert_eq!(task.priority.as_deref(), Some("high"));
     let metrics = http
         .get(format!("{api}/metrics"))
         .send()
@@ -167,6 +189,7 @@ fn serve_without_whatsapp_secrets_says_what_is_off() {
         notes.contains("the sender and media fetcher are off"),
         "{notes}"
     );
+    assert!(notes.contains("no CRM sink configured"), "{notes}");
     assert!(service.api_addr().is_none());
     let token = service.shutdown();
     stop(run(service), &token);
@@ -191,6 +214,81 @@ fn a_gateway_or_sender_that_cannot_run_says_which_setting_is_missing() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("whatsapp.state_url"), "{err}");
+    let err = Service::start(
+        &app(dir.path(), &[]),
+        ServiceKind::Sink {
+            crm: scrm_app::SinkKind::Webhook,
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("SCRM_CRM_WEBHOOK_URL") && err.contains("SCRM_CRM_WEBHOOK_SECRET"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sink_on_its_own_delivers_the_commands_in_its_topic_and_stops() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let crm = rt.block_on(WebhookReceiver::start(CRM_SECRET)).unwrap();
+    let crm_url = crm.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(
+        dir.path(),
+        &[
+            ("SCRM_CRM_WEBHOOK_URL", &crm_url),
+            ("SCRM_CRM_WEBHOOK_SECRET", CRM_SECRET),
+        ],
+    );
+    {
+        let log = app.open_log(Access::ReadWrite).unwrap();
+        app.ensure_topics(log.as_ref(), &TopicKind::ALL).unwrap();
+        let command = scrm_events::output::CrmCommand {
+            command_id: "cmd-1".into(),
+            customer: "+85291234567".into(),
+            occurred_at_ms: chrono::Utc::now().timestamp_millis(),
+            source: "test".into(),
+            rule_id: None,
+            operation: scrm_events::output::CrmOp::UpsertContact {
+                fields: [("level".to_owned(), None)].into_iter().collect(),
+            },
+        };
+        let topic = app.topic_name(TopicKind::CrmCommands);
+        let value = app
+            .codec
+            .encode(
+                &topic,
+                app.value_schema(TopicKind::CrmCommands).unwrap(),
+                &command.to_avro(),
+            )
+            .unwrap();
+        let record = scrm_log::Record::new(command.customer.clone(), value, command.occurred_at_ms);
+        log.append(&topic, vec![record]).unwrap();
+    }
+    let service = Service::start(
+        &app,
+        ServiceKind::Sink {
+            crm: scrm_app::SinkKind::Webhook,
+        },
+    )
+    .unwrap();
+    let api = format!("http://{}", service.api_addr().expect("health and metrics"));
+    let token = service.shutdown();
+    let running = run(service);
+    let contact = wait_for("the contact at the receiver", || {
+        crm.held().contacts.get("+85291234567").cloned()
+    });
+    assert_eq!(contact.get("level"), Some("New Customer"));
+    let metrics = reqwest::blocking::get(format!("{api}/metrics"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        metrics.contains("scrm_sink_records_total{sink=\"webhook\",outcome=\"done\"} 1"),
+        "{metrics}"
+    );
+    stop(running, &token);
 }
 
 #[test]

@@ -63,6 +63,8 @@ pub(crate) enum Command {
     Gateway(EdgeArgs),
     /// Run the WhatsApp sender: automation triggers → Cloud API messages.
     Sender(EdgeArgs),
+    /// Run a CRM sink: CRM commands → the outside system (docs/crm.md).
+    Sink(SinkArgs),
     /// Print what scrm knows about a customer, as JSON.
     Customer(CustomerArgs),
     /// Check a rule pack, or print the default one.
@@ -114,6 +116,24 @@ pub(crate) struct EdgeArgs {
     /// `processor.rule_pack`.
     #[arg(long)]
     pub(crate) rules: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SinkArgs {
+    /// Which sink.
+    #[arg(long, value_enum)]
+    pub(crate) crm: CrmSink,
+    /// HTTP listen address (health and metrics); overrides `api.listen`. Port 0 picks a
+    /// free port, printed on stderr.
+    #[arg(long)]
+    pub(crate) listen: Option<std::net::SocketAddr>,
+}
+
+/// The CRM sinks `scrm sink --crm` runs.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum CrmSink {
+    /// JSON, signed the Standard Webhooks way, to `crm.webhook.url`.
+    Webhook,
 }
 
 #[derive(Debug, Args)]

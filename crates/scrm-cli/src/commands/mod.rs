@@ -35,6 +35,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => process::run(&app, args, true),
         Command::Gateway(_) => gateway::run_gateway(&app),
         Command::Sender(_) => gateway::run_sender(&app),
+        Command::Sink(args) => gateway::run_sink(&app, &args),
         Command::Customer(args) => customer::run(&app, args),
         Command::Rules { .. } => unreachable!("handled above"),
     }
@@ -47,6 +48,7 @@ fn overrides(cli: &Cli) -> Overrides {
     let (listen, rule_pack) = match &cli.command {
         Command::Process(a) | Command::Serve(a) => (a.listen, a.rules.clone()),
         Command::Gateway(a) | Command::Sender(a) => (a.listen, a.rules.clone()),
+        Command::Sink(a) => (a.listen, None),
         _ => (None, None),
     };
     Overrides {

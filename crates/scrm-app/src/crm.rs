@@ -1,0 +1,74 @@
+//! The CRM sinks as the configuration says: each a delivery worker of its own (own
+//! ledger, own queue, own rate limit, so one failing CRM never slows another) following
+//! the CRM command topic, on a thread of its own on the service's runtime.
+
+use scrm_crm::{SinkKind, WebhookParts, WebhookSink};
+use scrm_schema::TopicKind;
+use scrm_sink::{Worker, WorkerOptions, WorkerParts};
+use scrm_time::SystemClock;
+
+use crate::edge::{on_thread, Running, WorkerThread};
+use crate::{App, AppError};
+
+impl App {
+    /// The CRM sinks whose settings are complete.
+    pub fn crm_sinks(&self) -> Vec<SinkKind> {
+        SinkKind::ALL
+            .into_iter()
+            .filter(|kind| match kind {
+                SinkKind::Webhook => self.config.crm.webhook.enabled(),
+            })
+            .collect()
+    }
+
+    /// What to set for `kind` to run, when it is not configured.
+    pub fn crm_sink_missing(&self, kind: SinkKind) -> Option<String> {
+        (!self.crm_sinks().contains(&kind)).then(|| match kind {
+            SinkKind::Webhook => "the webhook sink needs its address and signing secret: set SCRM_CRM_WEBHOOK_URL (or crm.webhook.url) and SCRM_CRM_WEBHOOK_SECRET (or crm.webhook.secret_file)".to_owned(),
+        })
+    }
+
+    /// Starts the `kind` sink until `run.shutdown` is cancelled.
+    pub fn spawn_crm_sink(
+        &self,
+        run: Running<'_>,
+        kind: SinkKind,
+    ) -> Result<WorkerThread, AppError> {
+        let dir = self.edge_dir(&format!("crm-{}", kind.name()));
+        let clock = SystemClock::shared();
+        let destination = match kind {
+            SinkKind::Webhook => WebhookSink::new(WebhookParts {
+                config: self.config.crm.webhook.clone(),
+                codec: self.codec.clone(),
+                commands_schema: self.value_schema(TopicKind::CrmCommands)?,
+                clock: clock.clone(),
+            })?,
+        };
+        let worker = Worker::new(WorkerParts {
+            destination,
+            log: run.log.clone(),
+            ledger_dir: dir.clone(),
+            topic: self.topic_name(TopicKind::CrmCommands),
+            partitions: self.partitions(),
+            dlq: self.ingest(TopicKind::Dlq)?,
+            clock,
+            metrics: run.metrics.sink.clone(),
+            options: WorkerOptions {
+                max_batch: self.config.crm.webhook.max_batch,
+                ..WorkerOptions::default()
+            },
+        })
+        .map_err(|source| AppError::Worker {
+            what: kind.what(),
+            dir: dir.clone(),
+            source: Box::new(source),
+        })?;
+        on_thread(
+            run,
+            &format!("scrm-crm-{}", kind.name()),
+            kind.what(),
+            dir,
+            worker.run(run.shutdown.clone()),
+        )
+    }
+}

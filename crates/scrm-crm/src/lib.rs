@@ -1,0 +1,45 @@
+//! The CRM sinks: each a [`scrm_sink::Destination`] that applies the commands of
+//! `scrm.crm-commands.v1` to one outside system. What a sink adds to the shared delivery
+//! worker is its system's mapping, requests and answers; the ledger, retries, rate limit,
+//! dead letters and shutdown are the worker's.
+//!
+//! - [`mapping`]: the field mapping of one destination (renames, fields not synced,
+//!   defaults for empty values), from configuration.
+//! - [`fold`]: within a batch, a customer's contact upserts become one, last value wins.
+//! - [`webhook`]: JSON for any other system, signed the Standard Webhooks way.
+//! - [`receiver`]: a strict local receiver of those webhooks, for tests and the demo.
+//! - [`config`]: the `[crm]` section.
+
+pub mod config;
+pub mod fold;
+pub mod mapping;
+pub mod receiver;
+pub mod webhook;
+
+pub use config::{CrmConfig, WebhookConfig};
+pub use mapping::FieldMapping;
+pub use webhook::{WebhookParts, WebhookSink};
+
+/// The CRM sinks there are, by the name `scrm sink --crm` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SinkKind {
+    Webhook,
+}
+
+impl SinkKind {
+    pub const ALL: [SinkKind; 1] = [SinkKind::Webhook];
+
+    /// The name on the command line, in metrics and in the ledger's folder.
+    pub fn name(self) -> &'static str {
+        match self {
+            SinkKind::Webhook => webhook::SINK,
+        }
+    }
+
+    /// How logs and errors call it.
+    pub fn what(self) -> &'static str {
+        match self {
+            SinkKind::Webhook => "the CRM webhook sink",
+        }
+    }
+}
