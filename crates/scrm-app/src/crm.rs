@@ -15,17 +15,8 @@ impl App {
     pub fn crm_sinks(&self) -> Vec<SinkKind> {
         SinkKind::ALL
             .into_iter()
-            .filter(|kind| match kind {
-                SinkKind::Webhook => self.config.crm.webhook.enabled(),
-            })
+            .filter(|kind| self.config.crm.enabled(*kind))
             .collect()
-    }
-
-    /// What to set for `kind` to run, when it is not configured.
-    pub fn crm_sink_missing(&self, kind: SinkKind) -> Option<String> {
-        (!self.crm_sinks().contains(&kind)).then(|| match kind {
-            SinkKind::Webhook => "the webhook sink needs its address and signing secret: set SCRM_CRM_WEBHOOK_URL (or crm.webhook.url) and SCRM_CRM_WEBHOOK_SECRET (or crm.webhook.secret_file)".to_owned(),
-        })
     }
 
     /// Starts the `kind` sink until `run.shutdown` is cancelled.
@@ -54,7 +45,7 @@ impl App {
             clock,
             metrics: run.metrics.sink.clone(),
             options: WorkerOptions {
-                max_batch: self.config.crm.webhook.max_batch,
+                max_batch: self.config.crm.max_batch(kind),
                 ..WorkerOptions::default()
             },
         })

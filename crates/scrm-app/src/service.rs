@@ -304,8 +304,8 @@ impl Service {
     }
 
     fn start_sink(&mut self, app: &App, kind: SinkKind) -> Result<(), AppError> {
-        if let Some(missing) = app.crm_sink_missing(kind) {
-            return Err(AppError::NotConfigured(missing));
+        if !app.config.crm.enabled(kind) {
+            return Err(AppError::NotConfigured(kind.needs().into()));
         }
         let log = app.open_log(Access::ReadWrite)?;
         app.ensure_topics(log.as_ref(), &[TopicKind::CrmCommands, TopicKind::Dlq])?;

@@ -11,6 +11,7 @@ use scrm_config::{ConfigError, Env, Secret, Section};
 use serde::{Deserialize, Serialize};
 
 use crate::mapping::FieldMapping;
+use crate::SinkKind;
 
 /// The CRM sinks.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -78,6 +79,22 @@ impl Section for CrmConfig {
 
     fn validate(&self) -> Result<(), ConfigError> {
         self.webhook.validate()
+    }
+}
+
+impl CrmConfig {
+    /// Whether the `kind` sink's settings are complete.
+    pub fn enabled(&self, kind: SinkKind) -> bool {
+        match kind {
+            SinkKind::Webhook => self.webhook.enabled(),
+        }
+    }
+
+    /// Commands handed to the `kind` sink at once.
+    pub fn max_batch(&self, kind: SinkKind) -> usize {
+        match kind {
+            SinkKind::Webhook => self.webhook.max_batch,
+        }
     }
 }
 

@@ -36,6 +36,13 @@ impl SinkKind {
         }
     }
 
+    /// What to set for it to run.
+    pub fn needs(self) -> &'static str {
+        match self {
+            SinkKind::Webhook => "the webhook sink needs its address and signing secret: set SCRM_CRM_WEBHOOK_URL (or crm.webhook.url) and SCRM_CRM_WEBHOOK_SECRET (or crm.webhook.secret_file)",
+        }
+    }
+
     /// How logs and errors call it.
     pub fn what(self) -> &'static str {
         match self {
