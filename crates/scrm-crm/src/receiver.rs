@@ -21,7 +21,7 @@ use parking_lot::Mutex;
 use standardwebhooks::{Webhook, HEADER_WEBHOOK_ID};
 use tokio::task::JoinHandle;
 
-use crate::webhook::{Message, NoteData, TaskData};
+use crate::webhook::{CaseData, DealData, Message, NoteData, TaskData};
 
 /// A contact as the receiver holds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,6 +45,12 @@ pub struct Held {
     /// By command id.
     pub tasks: BTreeMap<String, TaskData>,
     pub notes: BTreeMap<String, NoteData>,
+    /// By deal key, with the message time of the values held.
+    pub deals: BTreeMap<String, (DealData, String)>,
+    /// By case key.
+    pub cases: BTreeMap<String, CaseData>,
+    /// Customers erased, with the reason given.
+    pub erased: BTreeMap<String, String>,
     /// Ids applied, in order.
     pub applied: Vec<String>,
     /// Requests with an id already applied (answered 200, not applied again).
@@ -236,32 +242,149 @@ fn apply(held: &mut Held, message: Message) -> Result<(), String> {
         held.repeats += 1;
         return Ok(());
     }
-    match (message.kind.as_str(), data.fields, data.task, data.note) {
-        ("contact.upserted", Some(fields), None, None) => {
-            let contact = held.contacts.entry(data.customer).or_default();
-            for (name, value) in fields {
-                let newer = contact
+    let kind = message.kind.as_str();
+    let parts = [
+        data.fields.is_some(),
+        data.task.is_some(),
+        data.note.is_some(),
+        data.deal.is_some(),
+        data.case.is_some(),
+        data.deleted.is_some(),
+    ];
+    let expected = match kind {
+        "contact.upserted" => 0,
+        "task.created" => 1,
+        "note.added" => 2,
+        "deal.upserted" => 3,
+        "case.created" => 4,
+        "contact.deleted" => 5,
+        other => return Err(format!("unknown type {other:?}")),
+    };
+    if parts
+        .iter()
+        .enumerate()
+        .any(|(i, &set)| set != (i == expected))
+    {
+        return Err(format!("type {kind:?} with the wrong data"));
+    }
+    if let Some(fields) = data.fields {
+        let contact = held.contacts.entry(data.customer.clone()).or_default();
+        for (name, value) in fields {
+            let newer = contact
+                .fields
+                .get(&name)
+                .is_none_or(|(_, at)| *at <= message.timestamp);
+            if newer {
+                contact
                     .fields
-                    .get(&name)
-                    .is_none_or(|(_, at)| *at <= message.timestamp);
-                if newer {
-                    contact
-                        .fields
-                        .insert(name, (value, message.timestamp.clone()));
-                }
+                    .insert(name, (value, message.timestamp.clone()));
             }
         }
-        ("task.created", None, Some(task), None) => {
-            if task.subject.trim().is_empty() {
-                return Err("task.subject is empty".into());
-            }
-            held.tasks.insert(data.command_id.clone(), task);
+    }
+    if let Some(task) = data.task {
+        if task.subject.trim().is_empty() {
+            return Err("task.subject is empty".into());
         }
-        ("note.added", None, None, Some(note)) => {
-            held.notes.insert(data.command_id.clone(), note);
+        held.tasks.insert(data.command_id.clone(), task);
+    }
+    if let Some(note) = data.note {
+        held.notes.insert(data.command_id.clone(), note);
+    }
+    if let Some(deal) = data.deal {
+        if deal.deal_key.is_empty() || deal.sku.is_empty() {
+            return Err("deal.deal_key and deal.sku are required".into());
         }
-        (kind, ..) => return Err(format!("type {kind:?} with the wrong data")),
+        let newer = held
+            .deals
+            .get(&deal.deal_key)
+            .is_none_or(|(_, at)| *at <= message.timestamp);
+        if newer {
+            held.deals
+                .insert(deal.deal_key.clone(), (deal, message.timestamp.clone()));
+        }
+    }
+    if let Some(case) = data.case {
+        if case.case_key.is_empty() {
+            return Err("case.case_key is required".into());
+        }
+        held.cases.insert(case.case_key.clone(), case);
+    }
+    if let Some(deleted) = data.deleted {
+        held.contacts.remove(&data.customer);
+        let own = format!("{}/", data.customer);
+        held.deals.retain(|k, _| !k.starts_with(&own));
+        held.cases.retain(|k, _| !k.starts_with(&own));
+        held.erased.insert(data.customer.clone(), deleted.reason);
     }
     held.applied.push(data.command_id);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use scrm_events::output::{CrmCommand, CrmOp};
+
+    use super::*;
+    use crate::FieldMapping;
+
+    fn message(id: &str, at_ms: i64, operation: CrmOp) -> Message {
+        let command = CrmCommand {
+            command_id: id.into(),
+            customer: "+5511987654321".into(),
+            occurred_at_ms: at_ms,
+            source: "test".into(),
+            rule_id: None,
+            operation,
+        };
+        Message::of(&command, &FieldMapping::default())
+    }
+
+    fn deal(stage: &str) -> CrmOp {
+        CrmOp::UpsertDeal {
+            deal_key: "+5511987654321/APL-IP15PM".into(),
+            sku: "APL-IP15PM".into(),
+            title: "iPhone 15 Pro Max — Ana".into(),
+            stage: stage.into(),
+            amount_minor: None,
+            currency: None,
+        }
+    }
+
+    #[test]
+    fn deals_keep_the_newest_stage_and_an_erasure_removes_the_customer() {
+        let mut held = Held::default();
+        apply(&mut held, message("d2", 20, deal("won"))).unwrap();
+        apply(&mut held, message("d1", 10, deal("open"))).unwrap();
+        assert_eq!(held.deals["+5511987654321/APL-IP15PM"].0.stage, "won");
+        let case = CrmOp::CreateCase {
+            case_key: "+5511987654321/e9".into(),
+            kind: "quote".into(),
+            subject: "Quote request from Ana".into(),
+            body: None,
+        };
+        apply(&mut held, message("c1", 30, case)).unwrap();
+        let upsert = CrmOp::UpsertContact {
+            fields: BTreeMap::from([("name".into(), Some("Ana".into()))]),
+        };
+        apply(&mut held, message("u1", 30, upsert)).unwrap();
+        assert_eq!(held.cases.len(), 1);
+        let forget = CrmOp::DeleteContact {
+            reason: "erasure request".into(),
+        };
+        apply(&mut held, message("x1", 40, forget)).unwrap();
+        assert!(held.contacts.is_empty() && held.deals.is_empty() && held.cases.is_empty());
+        assert_eq!(held.erased["+5511987654321"], "erasure request");
+    }
+
+    #[test]
+    fn a_message_with_the_data_of_another_type_is_refused() {
+        let mut wrong = message("d1", 10, deal("open"));
+        wrong.kind = "case.created".into();
+        let e = apply(&mut Held::default(), wrong).unwrap_err();
+        assert!(e.contains("wrong data"), "{e}");
+        let mut unknown = message("d1", 10, deal("open"));
+        unknown.kind = "deal.deleted".into();
+        let e = apply(&mut Held::default(), unknown).unwrap_err();
+        assert!(e.contains("unknown type"), "{e}");
+    }
 }

@@ -42,7 +42,8 @@ const REASON_BYTES: usize = 500;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Message {
-    /// `contact.upserted`, `task.created` or `note.added`.
+    /// `contact.upserted`, `task.created`, `note.added`, `deal.upserted`, `case.created`
+    /// or `contact.deleted`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The command's event time, RFC 3339 with milliseconds: the modification time a
@@ -69,6 +70,44 @@ pub struct MessageData {
     /// `note.added`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<NoteData>,
+    /// `deal.upserted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deal: Option<DealData>,
+    /// `case.created`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseData>,
+    /// `contact.deleted`: why (an erasure request); the receiver erases the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<DeletedData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealData {
+    /// The deal's stable key: the upsert key.
+    pub deal_key: String,
+    pub sku: String,
+    pub title: String,
+    /// open or won.
+    pub stage: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseData {
+    pub case_key: String,
+    /// quote or complaint.
+    pub kind: String,
+    pub subject: String,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeletedData {
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +147,9 @@ impl Message {
             fields: None,
             task: None,
             note: None,
+            deal: None,
+            case: None,
+            deleted: None,
         };
         let kind = match &command.operation {
             CrmOp::UpsertContact { fields } => {
@@ -134,6 +176,44 @@ impl Message {
                     media_url: media_url.clone(),
                 });
                 "note.added"
+            }
+            CrmOp::UpsertDeal {
+                deal_key,
+                sku,
+                title,
+                stage,
+                amount_minor,
+                currency,
+            } => {
+                data.deal = Some(DealData {
+                    deal_key: deal_key.clone(),
+                    sku: sku.clone(),
+                    title: title.clone(),
+                    stage: stage.clone(),
+                    amount_minor: *amount_minor,
+                    currency: currency.clone(),
+                });
+                "deal.upserted"
+            }
+            CrmOp::CreateCase {
+                case_key,
+                kind,
+                subject,
+                body,
+            } => {
+                data.case = Some(CaseData {
+                    case_key: case_key.clone(),
+                    kind: kind.clone(),
+                    subject: subject.clone(),
+                    body: body.clone(),
+                });
+                "case.created"
+            }
+            CrmOp::DeleteContact { reason } => {
+                data.deleted = Some(DeletedData {
+                    reason: reason.clone(),
+                });
+                "contact.deleted"
             }
         };
         Message {

@@ -104,6 +104,33 @@ fn operation() -> impl Strategy<Value = CrmOp> {
             }),
         (text(), option::of(text()))
             .prop_map(|(body, media_url)| CrmOp::AddNote { body, media_url }),
+        (
+            id(),
+            id(),
+            text(),
+            "open|won",
+            option::of(any::<i64>()),
+            option::of("[A-Z]{3}")
+        )
+            .prop_map(|(deal_key, sku, title, stage, amount_minor, currency)| {
+                CrmOp::UpsertDeal {
+                    deal_key,
+                    sku,
+                    title,
+                    stage,
+                    amount_minor,
+                    currency,
+                }
+            }),
+        (id(), "quote|complaint", text(), option::of(text())).prop_map(
+            |(case_key, kind, subject, body)| CrmOp::CreateCase {
+                case_key,
+                kind,
+                subject,
+                body,
+            }
+        ),
+        text().prop_map(|reason| CrmOp::DeleteContact { reason }),
     ]
 }
 

@@ -198,17 +198,20 @@ impl OutputEncoder {
         self.encode(TopicKind::Triggers, self.triggers, &trigger, origin)
     }
 
+    /// A CRM command; `rule` is the rule that asked for it, `None` for one that follows
+    /// from state.
     pub fn crm_command(
         &self,
         origin: &Origin<'_>,
         op: &CrmOp,
+        rule: Option<&str>,
     ) -> Result<OutboxEntry, ProcessError> {
         let command = CrmCommand {
             command_id: origin.id.clone(),
             customer: origin.customer.to_owned(),
             occurred_at_ms: origin.at_ms,
             source: SOURCE.to_owned(),
-            rule_id: Some(origin.rule.to_owned()),
+            rule_id: rule.map(str::to_owned),
             operation: op.clone(),
         };
         self.encode(TopicKind::CrmCommands, self.crm, &command, origin)
@@ -435,7 +438,10 @@ mod tests {
             body: "Asked for the nearest store".into(),
             media_url: None,
         };
-        let command: CrmCommand = decode(&out.crm_command(&origin(), &op).unwrap());
+        let command: CrmCommand = decode(
+            &out.crm_command(&origin(), &op, Some("store_search"))
+                .unwrap(),
+        );
         assert_eq!(command.operation, op);
         assert_eq!(command.rule_id.as_deref(), Some("store_search"));
 

@@ -15,6 +15,7 @@
 
 mod action;
 mod condition;
+pub mod crm;
 mod effects;
 mod event_kind;
 mod fold;
@@ -29,6 +30,7 @@ pub use condition::{
     agents_seen, complaint_rate, fired_mark, is_opted_in, median_response_ms, Bounds, Condition,
     EventField, Facts, Moment,
 };
+pub use crm::CrmSettings;
 pub use effects::{CrmOp, Effect, Effects, Message, Severity, TemplateCategory};
 pub use event_kind::EventKind;
 pub use fold::{counters, fold, intents, FoldCx, FoldSettings, EXPIRE_TIMER};

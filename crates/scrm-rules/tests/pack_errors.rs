@@ -177,3 +177,44 @@ fn pack_level_settings_are_checked() {
     let err = RulePack::parse(&text, "p.toml").unwrap_err().to_string();
     assert!(err.contains("hour 25"), "{err}");
 }
+
+#[test]
+fn crm_settings_name_known_intents_and_a_sound_catalogue() {
+    assert_error(
+        "[crm]\ndeal_intents = [\"buy_now\"]\n",
+        "buy_now",
+        "[crm] deal_intents: unknown intent \"buy_now\"",
+    );
+    assert_error(
+        "[crm]\ncases = { quote = \"quotation\" }\n",
+        "quotation",
+        "[crm] cases: unknown intent \"quotation\"",
+    );
+    assert_error(
+        "[crm]\ninquiry_window = \"30 days\"\n",
+        "30 days",
+        "30 days",
+    );
+    assert_error("[crm]\ndeals = true\n", "deals", "unknown field `deals`");
+    assert_error(
+        "[[catalogue]]\nsku = \"A\"\nname = \"Phone X\"\n\n[[catalogue]]\nsku = \"B\"\nname = \"phone-x\"\n",
+        "[[catalogue]]",
+        "alias \"phone-x\" names both \"A\" and \"B\"",
+    );
+}
+
+#[test]
+fn a_pack_adds_an_intent_of_its_own_and_cases_use_it() {
+    let text = format!(
+        "{HEAD}[intents.warranty]\nen = [\"warranty\", \"guarantee\"]\npt = [\"garantia\"]\n\n[crm]\ncases = {{ warranty = \"warranty\" }}\n"
+    );
+    let pack = RulePack::parse(&text, "shop.toml").unwrap();
+    assert!(pack
+        .analyzer
+        .analyze("a garantia cobre a tela?")
+        .intents
+        .contains("warranty"));
+    assert_eq!(pack.crm.cases["warranty"], "warranty");
+    let err = broken("[intents.warranty]\nen = [\"warranty\"]\nmtach = \"whole_message\"\n");
+    assert!(err.contains("mtach"), "a misspelt key is named: {err}");
+}

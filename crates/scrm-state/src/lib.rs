@@ -17,6 +17,7 @@ mod memory;
 pub mod model;
 mod model_v1;
 mod model_v2;
+mod model_v3;
 mod rocks;
 pub mod store;
 pub mod window;
@@ -24,9 +25,9 @@ pub mod window;
 pub use keys::{KeyError, Table, TimerKey};
 pub use memory::MemoryStore;
 pub use model::{
-    CustomerState, DayStats, DecodeError, MessageStatus, MessageTrail, MessagingLimit,
-    OrderSummary, OutboxEntry, PartitionMeta, PartitionStats, PolicySend, PolicyState,
-    RecentEvents, TierUsage, STATE_VERSION,
+    CrmSync, CustomerState, DayStats, DealSync, DecodeError, MessageStatus, MessageTrail,
+    MessagingLimit, OrderSummary, OutboxEntry, PartitionMeta, PartitionStats, PolicySend,
+    PolicyState, RecentEvents, TierUsage, STATE_VERSION,
 };
 pub use rocks::{RocksOptions, RocksStore};
 pub use store::{Batch, StateStore, StoreError};

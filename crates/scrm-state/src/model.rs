@@ -15,6 +15,9 @@
 //! Version 3 added the customer's latest applied event ids ([`RecentEvents`]), so an
 //! event appended twice is applied once; the partition's progress and the outbox entry are
 //! as in version 2 (their version-2 bytes decode with the current structs).
+//!
+//! Version 4 added what the CRM sinks were last asked to hold about the customer
+//! ([`CrmSync`]): the processor sends only the contact fields that differ from it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,7 +27,7 @@ use thiserror::Error;
 use crate::window::WindowCounter;
 
 /// The version this release writes.
-pub const STATE_VERSION: u8 = 3;
+pub const STATE_VERSION: u8 = 4;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum DecodeError {
@@ -49,18 +52,21 @@ fn body<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     postcard::from_bytes(body).map_err(|e| DecodeError::Corrupt(e.to_string()))
 }
 
-/// Decodes the current version, or an older one through `V1` or `V2` and its conversion.
-fn decode<T, V1, V2>(bytes: &[u8]) -> Result<T, DecodeError>
+/// Decodes the current version, or an older one through `V1`, `V2` or `V3` and its
+/// conversion.
+fn decode<T, V1, V2, V3>(bytes: &[u8]) -> Result<T, DecodeError>
 where
     T: DeserializeOwned,
     V1: DeserializeOwned + Into<T>,
     V2: DeserializeOwned + Into<T>,
+    V3: DeserializeOwned + Into<T>,
 {
     let (&version, rest) = bytes.split_first().ok_or(DecodeError::Empty)?;
     match version {
         STATE_VERSION => body(rest),
         1 => body::<V1>(rest).map(Into::into),
         2 => body::<V2>(rest).map(Into::into),
+        3 => body::<V3>(rest).map(Into::into),
         v if v > STATE_VERSION => Err(DecodeError::TooNew { found: v }),
         v => Err(DecodeError::Unknown { found: v }),
     }
@@ -129,6 +135,30 @@ pub struct CustomerState {
     pub messages: Vec<MessageTrail>,
     /// The latest events applied, to drop one that arrives again (see [`RecentEvents`]).
     pub recent_events: RecentEvents,
+    /// What the CRM sinks were last asked to hold about the customer.
+    pub crm: CrmSync,
+}
+
+/// What the CRM commands so far asked the CRMs to hold about one customer: the contact
+/// fields as last sent and the deals opened. The processor sends only what differs, and
+/// recognises its own values when a CRM echoes them back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrmSync {
+    /// Contact field → the value last sent (`""`: cleared).
+    pub contact: BTreeMap<String, String>,
+    /// SKU → the customer's latest deal for it.
+    pub deals: BTreeMap<String, DealSync>,
+}
+
+/// The latest deal of one customer for one product.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealSync {
+    /// 1 for the first deal for the SKU; a new one after a won deal counts up.
+    pub seq: u32,
+    /// `open` or `won`.
+    pub stage: String,
+    /// Event time of the message that opened it.
+    pub opened_ms: i64,
 }
 
 /// A customer's latest applied event ids with their event times, oldest first; bounded in
@@ -253,7 +283,12 @@ impl CustomerState {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode::<Self, crate::model_v1::CustomerStateV1, crate::model_v2::CustomerStateV2>(bytes)
+        decode::<
+            Self,
+            crate::model_v1::CustomerStateV1,
+            crate::model_v2::CustomerStateV2,
+            crate::model_v3::CustomerStateV3,
+        >(bytes)
     }
 
     /// The counter `name`, created with the given shape when new.
@@ -385,7 +420,7 @@ impl PartitionMeta {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode::<Self, crate::model_v1::PartitionMetaV1, Self>(bytes)
+        decode::<Self, crate::model_v1::PartitionMetaV1, Self, Self>(bytes)
     }
 }
 
@@ -406,7 +441,7 @@ impl OutboxEntry {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode::<Self, Self, Self>(bytes)
+        decode::<Self, Self, Self, Self>(bytes)
     }
 }
 
@@ -519,6 +554,33 @@ mod tests {
         let golden: Vec<u8> = vec![
             3, 2, 43, 49, 10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             1, 1, 120, 0, 0, 0, 0, 0, 1, 2, 101, 49, 10,
+        ];
+        assert_eq!(CustomerState::decode(&golden).unwrap(), state);
+        // Version 4 appends the CRM memory: the same body and two empty maps.
+        let mut v4 = golden.clone();
+        v4[0] = 4;
+        v4.extend([0, 0]);
+        assert_eq!(state.encode(), v4, "{:?}", state.encode());
+    }
+
+    /// Version 4 is frozen once released: these bytes must stay readable. It added what
+    /// the CRM sinks were last asked to hold.
+    #[test]
+    fn version_4_golden_bytes_stay_readable() {
+        let mut state = CustomerState::new("+1", 5);
+        state.crm.contact.insert("name".into(), "Ana".into());
+        state.crm.deals.insert(
+            "SKU".into(),
+            DealSync {
+                seq: 1,
+                stage: "open".into(),
+                opened_ms: 5,
+            },
+        );
+        let golden: Vec<u8> = vec![
+            4, 2, 43, 49, 10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 1, 4, 110, 97, 109, 101, 3, 65, 110, 97, 1, 3, 83, 75, 85, 1, 4,
+            111, 112, 101, 110, 10,
         ];
         assert_eq!(state.encode(), golden, "{:?}", state.encode());
         assert_eq!(CustomerState::decode(&golden).unwrap(), state);

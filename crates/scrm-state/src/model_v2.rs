@@ -80,6 +80,7 @@ impl From<CustomerStateV2> for CustomerState {
             policy: v2.policy,
             messages: v2.messages,
             recent_events: Default::default(),
+            crm: Default::default(),
         }
     }
 }

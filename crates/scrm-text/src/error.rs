@@ -11,6 +11,10 @@ use thiserror::Error;
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TextError {
+    /// The product catalogue is not usable (a repeated SKU, an alias of two products, an
+    /// alias with no letters or digits).
+    #[error("catalogue: {0}")]
+    Catalogue(String),
     /// An intent id is empty or blank.
     #[error(
         "intent #{index} has an empty id; give every intent a non-empty id such as \"discount\""

@@ -23,6 +23,7 @@
 //! - [`sentiment`] — the lexicon heuristic (negation, intensifiers, A-not-A questions,
 //!   neutral formulas) that turns lexicon hits into a score.
 //! - [`defaults`] — the built-in phrase lists and lexicons, and the choices behind them.
+//! - [`catalogue`] — the products a message names, through the aliases customers write.
 //!
 //! What a caller should know in short: intents are a set (a message can ask for a discount
 //! and say it is too expensive at once); `opt_out`/`opt_in` match only when the whole
@@ -49,6 +50,7 @@
 
 mod analyzer;
 mod build;
+pub mod catalogue;
 pub mod defaults;
 mod error;
 pub mod normalize;
@@ -59,6 +61,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 pub use analyzer::Analyzer;
+pub use catalogue::{Catalogue, Product};
 pub use defaults::{default_intents, default_sentiment};
 pub use error::TextError;
 pub use normalize::normalize;

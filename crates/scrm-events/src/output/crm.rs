@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use apache_avro::types::Value;
 use serde::{Deserialize, Serialize};
 
-use crate::decode::{key, map, string, timestamp, Decoded, Fields, RecordUnion};
+use crate::decode::{key, long, map, string, timestamp, Decoded, Fields, RecordUnion};
 use crate::encode as enc;
 use crate::error::EventError;
 
@@ -37,6 +37,54 @@ pub enum CrmOp {
         /// Link to media kept by scrm.
         media_url: Option<String>,
     },
+    /// `UpsertDeal`: the deal (opportunity) for one product, keyed by `deal_key`.
+    UpsertDeal {
+        /// Stable key of the deal (customer and SKU); the upsert key in the CRM.
+        deal_key: String,
+        /// The product's code from the rule pack's catalogue.
+        sku: String,
+        /// Deal name.
+        title: String,
+        /// `open` (purchase intent seen) or `won` (an order with the SKU).
+        stage: String,
+        /// Value in minor units, when known.
+        amount_minor: Option<i64>,
+        /// ISO 4217 code of `amount_minor`.
+        currency: Option<String>,
+    },
+    /// `CreateCase`: a service case, classified by keyword.
+    CreateCase {
+        /// Stable key of the case; the upsert key in the CRM.
+        case_key: String,
+        /// `quote` or `complaint`.
+        kind: String,
+        subject: String,
+        /// The customer's message.
+        body: Option<String>,
+    },
+    /// `DeleteContact`: erase the contact (GDPR/LGPD).
+    DeleteContact {
+        /// Why, and at whose request.
+        reason: String,
+    },
+}
+
+impl CrmOp {
+    /// The operation's name in the schema.
+    pub fn name(&self) -> &'static str {
+        OPERATION.names[self.branch() as usize]
+    }
+
+    fn branch(&self) -> u32 {
+        match self {
+            CrmOp::UpsertContact { .. } => 0,
+            CrmOp::CreateTask { .. } => 1,
+            CrmOp::AddNote { .. } => 2,
+            CrmOp::UpsertDeal { .. } => 3,
+            CrmOp::CreateCase { .. } => 4,
+            CrmOp::DeleteContact { .. } => 5,
+        }
+    }
 }
 
 /// A CRM command: one change for the CRM sinks, which drop command ids they already
@@ -60,11 +108,28 @@ pub struct CrmCommand {
 
 /// The branches of `CrmCommand.operation`, in the order of the current schema.
 pub(crate) static OPERATION: RecordUnion = RecordUnion {
-    names: &["UpsertContact", "CreateTask", "AddNote"],
+    names: &[
+        "UpsertContact",
+        "CreateTask",
+        "AddNote",
+        "UpsertDeal",
+        "CreateCase",
+        "DeleteContact",
+    ],
     fields: &[
         &["fields"],
         &["subject", "body", "due_at", "priority"],
         &["body", "media_url"],
+        &[
+            "deal_key",
+            "sku",
+            "title",
+            "stage",
+            "amount_minor",
+            "currency",
+        ],
+        &["case_key", "kind", "subject", "body"],
+        &["reason"],
     ],
 };
 
@@ -84,9 +149,10 @@ impl CrmCommand {
 
     /// The value of the current `CrmCommand` schema.
     pub fn to_avro(&self) -> Value {
+        let branch = self.operation.branch();
         let operation = match &self.operation {
             CrmOp::UpsertContact { fields } => enc::branch(
-                0,
+                branch,
                 enc::record([("fields", enc::map(fields, enc::opt_string))]),
             ),
             CrmOp::CreateTask {
@@ -95,7 +161,7 @@ impl CrmCommand {
                 due_at_ms,
                 priority,
             } => enc::branch(
-                1,
+                branch,
                 enc::record([
                     ("subject", enc::string(subject)),
                     ("body", enc::opt_string(body)),
@@ -104,12 +170,47 @@ impl CrmCommand {
                 ]),
             ),
             CrmOp::AddNote { body, media_url } => enc::branch(
-                2,
+                branch,
                 enc::record([
                     ("body", enc::string(body)),
                     ("media_url", enc::opt_string(media_url)),
                 ]),
             ),
+            CrmOp::UpsertDeal {
+                deal_key,
+                sku,
+                title,
+                stage,
+                amount_minor,
+                currency,
+            } => enc::branch(
+                branch,
+                enc::record([
+                    ("deal_key", enc::string(deal_key)),
+                    ("sku", enc::string(sku)),
+                    ("title", enc::string(title)),
+                    ("stage", enc::string(stage)),
+                    ("amount_minor", enc::nullable(*amount_minor, Value::Long)),
+                    ("currency", enc::opt_string(currency)),
+                ]),
+            ),
+            CrmOp::CreateCase {
+                case_key,
+                kind,
+                subject,
+                body,
+            } => enc::branch(
+                branch,
+                enc::record([
+                    ("case_key", enc::string(case_key)),
+                    ("kind", enc::string(kind)),
+                    ("subject", enc::string(subject)),
+                    ("body", enc::opt_string(body)),
+                ]),
+            ),
+            CrmOp::DeleteContact { reason } => {
+                enc::branch(branch, enc::record([("reason", enc::string(reason))]))
+            }
         };
         enc::record([
             ("command_id", enc::string(&self.command_id)),
@@ -136,9 +237,26 @@ fn operation(value: &Value) -> Decoded<CrmOp> {
                 due_at_ms: r.opt("due_at", timestamp)?,
                 priority: r.opt("priority", string)?,
             },
-            _ => CrmOp::AddNote {
+            2 => CrmOp::AddNote {
                 body: r.get("body", string)?,
                 media_url: r.opt("media_url", string)?,
+            },
+            3 => CrmOp::UpsertDeal {
+                deal_key: r.get("deal_key", key)?,
+                sku: r.get("sku", key)?,
+                title: r.get("title", string)?,
+                stage: r.get("stage", key)?,
+                amount_minor: r.opt("amount_minor", long)?,
+                currency: r.opt("currency", string)?,
+            },
+            4 => CrmOp::CreateCase {
+                case_key: r.get("case_key", key)?,
+                kind: r.get("kind", key)?,
+                subject: r.get("subject", string)?,
+                body: r.opt("body", string)?,
+            },
+            _ => CrmOp::DeleteContact {
+                reason: r.get("reason", string)?,
             },
         })
     })

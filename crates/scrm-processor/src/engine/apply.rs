@@ -236,6 +236,14 @@ impl PartitionEngine {
             };
             self.apply_effects(&mut state, &ecx, effects, &mut outputs)?;
         }
+        self.sync_crm(
+            &mut state,
+            Some(event),
+            cause,
+            super::crm::LABEL,
+            event.occurred_at_ms,
+            &mut outputs,
+        )?;
         self.keep(&event.customer, &old_timers, Some(state), &mut outputs);
         Ok(())
     }

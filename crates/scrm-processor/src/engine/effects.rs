@@ -180,7 +180,10 @@ impl PartitionEngine {
                 }
                 Some(("trigger", self.out.trigger(&origin(), ecx.cause, &verdict)?))
             }
-            Effect::Crm(op) => Some(("crm_command", self.out.crm_command(&origin(), &op)?)),
+            Effect::Crm(op) => Some((
+                "crm_command",
+                self.out.crm_command(&origin(), &op, Some(ecx.rule))?,
+            )),
             Effect::Alert {
                 kind,
                 severity,

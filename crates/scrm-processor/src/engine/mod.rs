@@ -16,12 +16,14 @@
 //! The concerns live in files of their own:
 //! - `apply`: one input record — decode, checks, fold, rules;
 //! - `effects`: what rules ask for, and the policy gate in front of every automation;
+//! - `crm`: the CRM commands that follow from state (contact fields, deals, cases, notes);
 //! - `timers`: the timer index and firing timers on stream time;
 //! - `schedules`: scheduled rules over the partition's customers, agents or business;
 //! - `commit`: the atomic batch and the outbox.
 
 mod apply;
 mod commit;
+mod crm;
 mod effects;
 mod schedules;
 mod timers;

@@ -78,6 +78,8 @@ impl PartitionEngine {
                         customer: Some(&customer),
                     };
                     self.apply_effects(&mut state, &ecx, effects, &mut outputs)?;
+                    let label = format!("{}+{}", super::crm::LABEL, rule.id);
+                    self.sync_crm(&mut state, None, &cause, &label, due_ms, &mut outputs)?;
                     self.keep(&customer, &old_timers, Some(state), &mut outputs);
                 }
             }

@@ -157,6 +157,8 @@ impl PartitionEngine {
             customer: Some(&timer.customer),
         };
         self.apply_effects(&mut state, &ecx, effects, &mut outputs)?;
+        let label = format!("{}+{}", super::crm::LABEL, rule.id);
+        self.sync_crm(&mut state, None, &cause, &label, timer.due_ms, &mut outputs)?;
         self.keep(&timer.customer, &old_timers, Some(state), &mut outputs);
         Ok(())
     }

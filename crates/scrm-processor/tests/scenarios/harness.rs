@@ -207,6 +207,39 @@ impl Scenario {
         self
     }
 
+    /// An order of `quantity` × `sku` at `unit_minor` each.
+    pub fn buys(
+        &mut self,
+        customer: &str,
+        at: i64,
+        order: &str,
+        sku: &str,
+        quantity: i32,
+        unit_minor: i64,
+    ) -> &mut Self {
+        self.append(
+            "TransactionEvent",
+            customer,
+            at,
+            json!({"OrderPlaced": {"order_id": order, "total_minor": unit_minor * i64::from(quantity),
+                "currency": "BRL", "payment_method": "PIX",
+                "lines": [{"sku": sku, "quantity": quantity, "unit_price_minor": unit_minor}]}}),
+        );
+        self
+    }
+
+    /// scrm stored the media of an inbound message.
+    pub fn media_stored(&mut self, customer: &str, at: i64, url: &str) -> &mut Self {
+        self.append(
+            "ConversationEvent",
+            customer,
+            at,
+            json!({"MediaStored": {"wamid": "wamid.media", "media_id": "m1", "stored_url": url,
+                "mime_type": "image/jpeg", "size_bytes": 204_800, "sha256": "ab", "reencoded": false}}),
+        );
+        self
+    }
+
     pub fn ships(&mut self, customer: &str, at: i64, order: &str) -> &mut Self {
         self.append(
             "TransactionEvent",
@@ -328,11 +361,11 @@ impl Scenario {
             .collect()
     }
 
-    /// CRM commands for `customer`: (rule, operation).
+    /// CRM commands the rules asked for about `customer`: (rule, operation).
     pub fn crm(&self, customer: &str) -> Vec<(String, Json)> {
         self.outputs(TopicKind::CrmCommands)
             .into_iter()
-            .filter(|c| c["customer"] == customer)
+            .filter(|c| c["customer"] == customer && !c["rule_id"].is_null())
             .map(|c| {
                 (
                     c["rule_id"].as_str().unwrap_or("").to_owned(),
@@ -348,6 +381,46 @@ impl Scenario {
             .into_iter()
             .filter(|(r, _)| r == rule)
             .map(|(_, op)| op)
+            .collect()
+    }
+
+    /// CRM commands that follow from `customer`'s state (no rule): (command id, operation).
+    pub fn synced(&self, customer: &str) -> Vec<(String, Json)> {
+        self.outputs(TopicKind::CrmCommands)
+            .into_iter()
+            .filter(|c| c["customer"] == customer && c["rule_id"].is_null())
+            .map(|c| {
+                (
+                    c["command_id"].as_str().unwrap().to_owned(),
+                    c["operation"].clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The contact upserts that follow from `customer`'s state, their fields in order.
+    pub fn contact_updates(&self, customer: &str) -> Vec<serde_json::Map<String, Json>> {
+        self.synced(customer)
+            .into_iter()
+            .filter_map(|(_, op)| op["UpsertContact"]["fields"].as_object().cloned())
+            .collect()
+    }
+
+    /// What the CRM holds of `customer`'s contact after every upsert in order.
+    pub fn contact(&self, customer: &str) -> serde_json::Map<String, Json> {
+        let mut contact = serde_json::Map::new();
+        for fields in self.contact_updates(customer) {
+            contact.extend(fields);
+        }
+        contact
+    }
+
+    /// The operations of one kind (`UpsertDeal`, `CreateCase`, `AddNote`) that follow
+    /// from `customer`'s state.
+    pub fn synced_ops(&self, customer: &str, kind: &str) -> Vec<Json> {
+        self.synced(customer)
+            .into_iter()
+            .filter_map(|(_, op)| op.get(kind).cloned())
             .collect()
     }
 

@@ -2,13 +2,14 @@
 //! a sequence of events (in English, French, Portuguese and Cantonese) → exactly the
 //! expected triggers with the gate's verdicts, tags, CRM commands and alerts.
 
+mod crm;
 mod harness;
 mod messaging;
 mod operations;
 mod policy;
 
 use harness::*;
-use serde_json::json;
+use serde_json::{json, Value as Json};
 
 #[test]
 fn high_intent_more_than_three_inquiries_in_a_week_tag_and_a_discount_code() {
@@ -82,7 +83,19 @@ fn lost_after_60_silent_days_and_back_when_the_customer_writes_again() {
     assert_eq!(mei.priority.as_deref(), Some("low"));
     assert_eq!(
         s.crm_by(MEI, "lost"),
-        [json!({"UpsertContact": {"fields": {"list": "low_priority", "priority": "low"}}})]
+        [json!({"UpsertContact": {"fields": {"list": "low_priority"}}})]
+    );
+    // Priority, segment and tag reach the CRM with the contact's other fields.
+    let lost = s.contact_updates(MEI).pop().unwrap();
+    assert_eq!(lost["priority"], "low");
+    assert_eq!(lost["segment"], "low_priority");
+    assert!(
+        lost["tags"]
+            .as_str()
+            .unwrap()
+            .split(';')
+            .any(|t| t == "lost"),
+        "{lost:?}"
     );
     assert!(s.triggers(MEI).is_empty(), "lost sends nothing");
 
@@ -93,7 +106,14 @@ fn lost_after_60_silent_days_and_back_when_the_customer_writes_again() {
     assert_eq!(mei.priority.as_deref(), Some("normal"));
     assert_eq!(
         s.crm_by(MEI, "lost_return"),
-        [json!({"UpsertContact": {"fields": {"list": null, "priority": "normal"}}})]
+        [json!({"UpsertContact": {"fields": {"list": null}}})]
+    );
+    let back = s.contact_updates(MEI).pop().unwrap();
+    assert_eq!(back["priority"], "normal");
+    assert_eq!(back["segment"], Json::Null, "cleared");
+    assert!(
+        !back["tags"].as_str().unwrap_or("").contains("lost"),
+        "{back:?}"
     );
     assert_eq!(s.crm_by(MEI, "lost").len(), 1, "lost once");
 }

@@ -17,10 +17,13 @@ fn unread_for_24_hours_lowers_the_crm_priority_and_the_nightly_run_creates_a_tas
         .time_passes_to(T0 + 2 * DAY)
         .run();
     assert_eq!(s.state(LEA).priority.as_deref(), Some("low"));
-    assert_eq!(
-        s.crm_by(LEA, "unread"),
-        [json!({"UpsertContact": {"fields": {"priority": "low"}}})]
-    );
+    // The lowered priority reaches the CRM as the timer fires.
+    let synced = s.synced(LEA);
+    let (_, op) = synced
+        .iter()
+        .find(|(id, _)| id.starts_with("crm+unread@timer/+33612345678/unread/"))
+        .unwrap_or_else(|| panic!("{synced:#?}"));
+    assert_eq!(op["UpsertContact"]["fields"]["priority"], "low");
     // 02:00 in Hong Kong the next night (18:00 UTC): unread for 1 h only; the night after,
     // for more than 24 h.
     let tasks = s.crm_by(LEA, "unread_follow_up");
@@ -32,6 +35,7 @@ fn unread_for_24_hours_lowers_the_crm_priority_and_the_nightly_run_creates_a_tas
     assert!(s.crm_by(MEI, "unread").is_empty(), "Mei read it");
     assert!(s.crm_by(MEI, "unread_follow_up").is_empty());
     assert_eq!(s.state(MEI).priority, None);
+    assert_eq!(s.contact(MEI)["priority"], "normal");
 }
 
 #[test]

@@ -31,6 +31,21 @@ pub(crate) struct PackFile {
     pub(crate) sentiment: BTreeMap<String, Spanned<LexiconEntry>>,
     #[serde(default, rename = "rule")]
     pub(crate) rules: Vec<Spanned<RuleEntry>>,
+    #[serde(default)]
+    pub(crate) crm: CrmSection,
+    #[serde(default)]
+    pub(crate) catalogue: Vec<Spanned<scrm_text::Product>>,
+}
+
+/// `[crm]`: what the processor keeps in the CRMs on its own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CrmSection {
+    pub(crate) contact: Option<bool>,
+    pub(crate) inquiry_window: Option<Spanned<String>>,
+    pub(crate) deal_intents: Option<Vec<Spanned<String>>>,
+    pub(crate) cases: Option<BTreeMap<String, Spanned<String>>>,
+    pub(crate) media_notes: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,14 +134,16 @@ pub(crate) struct TemplateEntry {
     pub(crate) variables: usize,
 }
 
+/// No `deny_unknown_fields`: with `flatten` serde would refuse every key. Any other key is
+/// taken for a language code, which the analyzer checks (2–3 lowercase letters).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct IntentEntry {
     #[serde(default, rename = "match")]
     pub(crate) mode: Option<scrm_text::MatchMode>,
-    /// Phrases by language code.
+    /// Phrases by language code, checked by [`super::build`] (a key that is not a list of
+    /// phrases is named there).
     #[serde(flatten)]
-    pub(crate) phrases: BTreeMap<String, Vec<String>>,
+    pub(crate) phrases: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -19,8 +19,9 @@ use std::path::Path;
 pub use duration::format_duration;
 pub use error::{PackError, PackProblem};
 
+use crate::crm::CrmSettings;
 use crate::effects::TemplateCategory;
-use crate::fold::FoldSettings;
+use crate::fold::{counters, FoldSettings};
 use crate::policy::PolicySettings;
 use crate::rule::{Business, Rule};
 use error::Problems;
@@ -45,6 +46,8 @@ pub struct RulePack {
     pub templates: BTreeMap<String, TemplateCategory>,
     /// Enabled rules, in file order (the order their effects apply).
     pub rules: Vec<Rule>,
+    /// The CRM commands that follow from state: contact sync, deals, cases, media notes.
+    pub crm: CrmSettings,
 }
 
 impl RulePack {
@@ -233,6 +236,20 @@ fn build(raw: &PackFile, file: &str, problems: &mut Problems<'_>) -> Option<Rule
         }
     }
     fold.counters = cx.counters;
+    let crm = crm(
+        raw,
+        &intents_known(&analyzer),
+        &policy.opt_in_field,
+        problems,
+    );
+    if crm.contact {
+        // inquiry_frequency counts inbound messages over the inquiry window.
+        let horizon = fold
+            .counters
+            .entry(counters::INBOUND.to_owned())
+            .or_insert(0);
+        *horizon = (*horizon).max(crm.inquiry_window_ms);
+    }
 
     Some(RulePack {
         name: raw.pack.name.clone(),
@@ -248,7 +265,76 @@ fn build(raw: &PackFile, file: &str, problems: &mut Problems<'_>) -> Option<Rule
         },
         templates: templates.into_iter().map(|(k, v)| (k, v.0)).collect(),
         rules: compiled,
+        crm,
     })
+}
+
+fn intents_known(analyzer: &Option<scrm_text::Analyzer>) -> BTreeSet<String> {
+    analyzer
+        .as_ref()
+        .map(|a| a.intent_ids().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// `[crm]` and `[[catalogue]]`, checked: durations, intents the analyzer knows, a
+/// catalogue with unique SKUs and aliases.
+fn crm(
+    raw: &PackFile,
+    intents: &BTreeSet<String>,
+    opt_in_field: &str,
+    problems: &mut Problems<'_>,
+) -> CrmSettings {
+    let d = CrmSettings::default();
+    let section = &raw.crm;
+    let known = |intent: &toml::Spanned<String>, what: &str, problems: &mut Problems<'_>| {
+        let ok = intents.contains(intent.get_ref());
+        if !ok {
+            problems.at(
+                intent.span().start,
+                format!(
+                    "[crm] {what}: unknown intent {:?} (known: {})",
+                    intent.get_ref(),
+                    intents.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        ok
+    };
+    let deal_intents = match &section.deal_intents {
+        None => d.deal_intents.clone(),
+        Some(list) => list
+            .iter()
+            .filter(|i| known(i, "deal_intents", problems))
+            .map(|i| i.get_ref().clone())
+            .collect(),
+    };
+    let cases = match &section.cases {
+        None => d.cases.clone(),
+        Some(map) => map
+            .iter()
+            .filter(|(_, i)| known(i, "cases", problems))
+            .map(|(kind, i)| (kind.clone(), i.get_ref().clone()))
+            .collect(),
+    };
+    let products: Vec<scrm_text::Product> =
+        raw.catalogue.iter().map(|p| p.get_ref().clone()).collect();
+    let catalogue = match scrm_text::Catalogue::new(products) {
+        Ok(c) => c,
+        Err(e) => {
+            let at = raw.catalogue.first().map_or(0, |p| p.span().start);
+            problems.at(at, e.to_string());
+            scrm_text::Catalogue::default()
+        }
+    };
+    CrmSettings {
+        contact: section.contact.unwrap_or(d.contact),
+        inquiry_window_ms: duration_or(&section.inquiry_window, d.inquiry_window_ms, problems),
+        deal_intents,
+        cases,
+        media_notes: section.media_notes.unwrap_or(d.media_notes),
+        catalogue,
+        opt_in_field: opt_in_field.to_owned(),
+    }
 }
 
 fn month_day(s: &str) -> Result<(u32, u32), String> {
@@ -336,10 +422,30 @@ fn analyzer(raw: &PackFile, problems: &mut Problems<'_>) -> Option<scrm_text::An
     };
     for (id, entry) in &raw.intents {
         let e = entry.get_ref();
+        let mut phrases = BTreeMap::new();
+        for (lang, value) in &e.phrases {
+            let list = value.as_array().and_then(|items| {
+                items
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+            });
+            match list {
+                Some(list) => {
+                    phrases.insert(lang.clone(), list);
+                }
+                None => problems.at(
+                    entry.span().start,
+                    format!(
+                        "[intents.{id}] {lang}: expected a list of phrases for language {lang:?} (the other key is `match`)"
+                    ),
+                ),
+            }
+        }
         let spec = scrm_text::IntentSpec {
             id: id.clone(),
             mode: e.mode.clone().unwrap_or(scrm_text::MatchMode::Contains),
-            phrases: e.phrases.clone(),
+            phrases,
         };
         match intents.iter_mut().find(|i| i.id == *id) {
             Some(slot) => *slot = spec,
