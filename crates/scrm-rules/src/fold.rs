@@ -280,7 +280,19 @@ pub fn fold(
         Payload::OrderDelivered(o) => set_status(state, &o.order_id, "delivered", at),
         Payload::OrderReturned(o) => set_status(state, &o.order_id, "returned", at),
         Payload::CrmFieldsChanged(c) => {
-            match c.field(&s.opt_in_field) {
+            // A field holding what scrm itself last sent is our own write echoing back,
+            // not an edit.
+            let edited = |name: &str| -> Option<Option<&str>> {
+                let value = c.field(name)?;
+                let ours = state.crm.contact.get(name).map(String::as_str);
+                (ours != Some(value.unwrap_or(""))).then_some(value)
+            };
+            let opt_in = edited(&s.opt_in_field);
+            let zone = edited("time_zone");
+            let language = edited("language");
+            let priority = edited("priority");
+            let segment = edited("segment");
+            match opt_in {
                 Some(Some(v)) if is_true(v) => {
                     state.opted_in_at_ms = Some(at);
                     state.opted_out_at_ms = None;
@@ -291,13 +303,21 @@ pub fn fold(
                 }
                 _ => {}
             }
-            if let Some(Some(zone)) = c.field("time_zone") {
+            if let Some(Some(zone)) = zone {
                 if scrm_locale::parse_zone(zone).is_ok() {
                     state.time_zone = Some(zone.to_owned());
                 }
             }
-            if let Some(Some(lang)) = c.field("language") {
+            if let Some(Some(lang)) = language {
                 state.language = Some(lang.to_owned());
+            }
+            if let Some(Some(p)) = priority {
+                if ["high", "normal", "low"].contains(&p) {
+                    state.priority = Some(p.to_owned());
+                }
+            }
+            if let Some(segment) = segment {
+                state.segment = segment.filter(|s| !s.is_empty()).map(str::to_owned);
             }
         }
     }

@@ -194,3 +194,39 @@ fn contact_sync_can_be_turned_off_in_the_pack() {
     assert!(s.contact_updates(ANA).is_empty());
     assert_eq!(s.contact(ANA), serde_json::Map::<String, Json>::new());
 }
+
+#[test]
+fn our_own_values_echoing_back_from_the_crm_are_not_edits() {
+    let mut s = Scenario::new();
+    s.says(ANA, T0, "Oi").run();
+    assert_eq!(s.contact(ANA)["whatsapp_opt_in"], "false");
+    // The CRM reports the fields scrm wrote: an echo, so no opt-out is recorded.
+    s.crm_sets(ANA, T0 + MIN, "whatsapp_opt_in", "false")
+        .crm_sets(ANA, T0 + MIN, "priority", "normal")
+        .run();
+    let ana = s.state(ANA);
+    assert_eq!(ana.opted_out_at_ms, None, "an echo is not an opt-out");
+    assert_eq!(ana.priority, None);
+    let before = s.contact_updates(ANA).len();
+    s.crm_sets(ANA, T0 + 2 * MIN, "whatsapp_opt_in", "true")
+        .run();
+    assert!(scrm_rules::is_opted_in(&s.state(ANA)), "a real edit counts");
+    // The contact now says so too; and that value echoing back changes nothing.
+    let updates = s.contact_updates(ANA);
+    assert_eq!(updates.len(), before + 1);
+    assert_eq!(updates[before]["whatsapp_opt_in"], "true");
+    s.crm_sets(ANA, T0 + 3 * MIN, "whatsapp_opt_in", "true")
+        .run();
+    assert_eq!(s.contact_updates(ANA).len(), before + 1);
+}
+
+#[test]
+fn a_priority_set_in_the_crm_is_taken_and_not_sent_back_over() {
+    let mut s = Scenario::new();
+    s.says(LEA, T0, "Bonjour").run();
+    s.crm_sets(LEA, T0 + MIN, "priority", "high")
+        .says(LEA, T0 + HOUR, "Vous êtes ouverts dimanche ?")
+        .run();
+    assert_eq!(s.state(LEA).priority.as_deref(), Some("high"));
+    assert_eq!(s.contact(LEA)["priority"], "high");
+}
