@@ -2,10 +2,12 @@
 //! ledger, own queue, own rate limit, so one failing CRM never slows another) following
 //! the CRM command topic, on a thread of its own on the service's runtime.
 
-use scrm_crm::{SinkKind, WebhookParts, WebhookSink};
+use std::path::Path;
+
+use scrm_crm::{HubspotParts, HubspotSink, SinkKind, WebhookParts, WebhookSink};
 use scrm_schema::TopicKind;
-use scrm_sink::{Worker, WorkerOptions, WorkerParts};
-use scrm_time::SystemClock;
+use scrm_sink::{Destination, Worker, WorkerOptions, WorkerParts};
+use scrm_time::{SharedClock, SystemClock};
 
 use crate::edge::{on_thread, Running, WorkerThread};
 use crate::{App, AppError};
@@ -27,14 +29,39 @@ impl App {
     ) -> Result<WorkerThread, AppError> {
         let dir = self.edge_dir(&format!("crm-{}", kind.name()));
         let clock = SystemClock::shared();
-        let destination = match kind {
-            SinkKind::Webhook => WebhookSink::new(WebhookParts {
-                config: self.config.crm.webhook.clone(),
-                codec: self.codec.clone(),
-                commands_schema: self.value_schema(TopicKind::CrmCommands)?,
-                clock: clock.clone(),
-            })?,
-        };
+        match kind {
+            SinkKind::Webhook => {
+                let sink = WebhookSink::new(WebhookParts {
+                    config: self.config.crm.webhook.clone(),
+                    codec: self.codec.clone(),
+                    commands_schema: self.value_schema(TopicKind::CrmCommands)?,
+                    clock: clock.clone(),
+                })?;
+                self.run_crm_sink(run, kind, &dir, clock, sink)
+            }
+            SinkKind::Hubspot => {
+                let sink = HubspotSink::new(HubspotParts {
+                    config: self.config.crm.hubspot.clone(),
+                    codec: self.codec.clone(),
+                    commands_schema: self.value_schema(TopicKind::CrmCommands)?,
+                    clock: clock.clone(),
+                    metrics: run.hubspot.clone(),
+                })?;
+                self.run_crm_sink(run, kind, &dir, clock, sink)
+            }
+        }
+    }
+
+    /// `destination`'s worker on a thread of its own.
+    fn run_crm_sink<D: Destination>(
+        &self,
+        run: Running<'_>,
+        kind: SinkKind,
+        dir: &Path,
+        clock: SharedClock,
+        destination: D,
+    ) -> Result<WorkerThread, AppError> {
+        let dir = dir.to_path_buf();
         let worker = Worker::new(WorkerParts {
             destination,
             log: run.log.clone(),

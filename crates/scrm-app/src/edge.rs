@@ -29,6 +29,8 @@ pub type WorkerThread = JoinHandle<Result<(), AppError>>;
 pub struct Running<'a> {
     pub log: &'a Arc<dyn EventLog>,
     pub metrics: &'a Metrics,
+    /// The HubSpot sink's budget and waits, registered where the service builds `/metrics`.
+    pub hubspot: &'a scrm_crm::HubspotMetrics,
     pub runtime: &'a tokio::runtime::Runtime,
     /// Stops the workers when cancelled (also inside a backoff wait).
     pub shutdown: &'a CancellationToken,

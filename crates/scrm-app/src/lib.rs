@@ -71,6 +71,8 @@ pub enum AppError {
     CloudApi(Box<scrm_whatsapp_cloudapi::ConfigError>),
     #[error(transparent)]
     Webhook(Box<scrm_crm::webhook::WebhookError>),
+    #[error(transparent)]
+    Hubspot(Box<scrm_crm::hubspot::HubspotError>),
     /// The service cannot run as configured; the message says what to set.
     #[error("{0}")]
     NotConfigured(String),
@@ -104,5 +106,6 @@ boxed_from! {
     scrm_rules::pack::PackError => Pack,
     scrm_processor::ProcessError => Processor,
     scrm_crm::webhook::WebhookError => Webhook,
+    scrm_crm::hubspot::HubspotError => Hubspot,
     scrm_whatsapp_cloudapi::ConfigError => CloudApi,
 }

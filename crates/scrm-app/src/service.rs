@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prometheus_client::registry::Registry;
-use scrm_crm::SinkKind;
+use scrm_crm::{HubspotMetrics, SinkKind};
 use scrm_http::{ApiState, ComponentHandle, Health};
 use scrm_log::{Access, EventLog};
 use scrm_processor::{Processor, ProcessorHandle, RunMode};
@@ -53,6 +53,8 @@ pub struct Service {
     workers: Vec<(&'static str, WorkerThread)>,
     processor: Option<Processor>,
     notes: Vec<String>,
+    /// The HubSpot sink's budget and waits (`scrm_hubspot_*`), on the service's `/metrics`.
+    hubspot: HubspotMetrics,
 }
 
 impl Service {
@@ -72,6 +74,7 @@ impl Service {
             workers: Vec::new(),
             processor: None,
             notes: Vec::new(),
+            hubspot: HubspotMetrics::default(),
         };
         match kind {
             ServiceKind::Process { run, api } => service.start_processor(app, run, api, false)?,
@@ -119,6 +122,7 @@ impl Service {
             workers,
             processor,
             notes: _,
+            hubspot: _,
         } = self;
         let result = match &processor {
             Some(processor) => processor
@@ -167,6 +171,7 @@ impl Service {
         Running {
             log,
             metrics,
+            hubspot: &self.hubspot,
             runtime: &self.runtime,
             shutdown: &self.shutdown,
         }
@@ -202,6 +207,7 @@ impl Service {
         if edge {
             let metrics = EdgeMetrics::default();
             metrics.register(&mut registry);
+            self.hubspot.register(&mut registry);
             webhook = app.gateway(&log, &metrics)?;
             if webhook.is_none() {
                 self.notes
@@ -230,7 +236,7 @@ impl Service {
             let sinks = app.crm_sinks();
             if sinks.is_empty() {
                 self.notes.push(
-                    "no CRM sink configured (crm.webhook.url): CRM commands wait in their topic"
+                    "no CRM sink configured (crm.hubspot token, crm.webhook url and secret): CRM commands wait in their topic"
                         .into(),
                 );
             }
@@ -312,6 +318,9 @@ impl Service {
         let metrics = EdgeMetrics::default();
         let mut registry = Registry::default();
         metrics.sink.register(&mut registry);
+        if kind == SinkKind::Hubspot {
+            self.hubspot.register(&mut registry);
+        }
         let sink = app.spawn_crm_sink(self.running(&log, &metrics), kind)?;
         self.workers.push((kind.what(), sink));
         let router = ApiState::new(self.health.clone(), Arc::new(registry)).router();

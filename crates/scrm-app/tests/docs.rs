@@ -41,6 +41,7 @@ const SECRETS: &[(&str, &str)] = &[
     ("SCRM_WHATSAPP_VERIFY_TOKEN", "verify"),
     ("SCRM_WHATSAPP_APP_SECRET", "app-secret"),
     ("SCRM_WHATSAPP_ACCESS_TOKEN", "EAAG"),
+    ("SCRM_CRM_HUBSPOT_TOKEN", "pat-na1-test"),
     (
         "SCRM_CRM_WEBHOOK_SECRET",
         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",

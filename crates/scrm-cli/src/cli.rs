@@ -134,6 +134,8 @@ pub(crate) struct SinkArgs {
 pub(crate) enum CrmSink {
     /// JSON, signed the Standard Webhooks way, to `crm.webhook.url`.
     Webhook,
+    /// HubSpot, through a private app (`SCRM_CRM_HUBSPOT_TOKEN`; docs/crm.md).
+    Hubspot,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,6 @@
-//! `[crm]`: the CRM sinks. Each sink is off until its address and secret are configured;
-//! secrets come from the environment or from files, never from this file or the command
-//! line.
+//! `[crm]`: the CRM sinks. Each sink is off until its address and secret are configured
+//! (HubSpot: its private app token); secrets come from the environment or from files,
+//! never from this file or the command line.
 
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -10,6 +10,7 @@ use base64::Engine as _;
 use scrm_config::{ConfigError, Env, Secret, Section};
 use serde::{Deserialize, Serialize};
 
+use crate::hubspot::properties::{default_mapping, DealStages};
 use crate::mapping::FieldMapping;
 use crate::SinkKind;
 
@@ -19,6 +20,8 @@ use crate::SinkKind;
 pub struct CrmConfig {
     /// `[crm.webhook]`: JSON for any other system, signed the Standard Webhooks way.
     pub webhook: WebhookConfig,
+    /// `[crm.hubspot]`: HubSpot, through a private app (docs/crm.md).
+    pub hubspot: HubspotConfig,
 }
 
 /// The signed webhook sink.
@@ -61,6 +64,76 @@ impl Default for WebhookConfig {
     }
 }
 
+/// The HubSpot sink.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HubspotConfig {
+    /// HubSpot's API (default `https://api.hubapi.com`). Env `SCRM_CRM_HUBSPOT_URL`; the
+    /// tests and the demo point it at the local HubSpot server.
+    pub url: String,
+    /// File with the private app's access token (`pat-…`). Env `SCRM_CRM_HUBSPOT_TOKEN`
+    /// first. No token: the sink is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_file: Option<PathBuf>,
+    /// A request unanswered after this many milliseconds counts as a transport failure
+    /// and is retried (default 10 000).
+    pub timeout_ms: u64,
+    /// Requests per second at most (default 8). A private app may make 100 requests per
+    /// 10 seconds on Free and Starter (190 on Professional and Enterprise); 8 a second
+    /// with a burst of 8 stays below the smallest, and HubSpot's own
+    /// `X-HubSpot-RateLimit-*` headers tighten it further when they say so.
+    pub requests_per_second: NonZeroU32,
+    /// Commands handed to the sink at once (default 100, HubSpot's batch limit: a batch
+    /// is one upsert request per kind of object).
+    pub max_batch: usize,
+    /// Percent of the account's daily request limit left to its other apps (default 10):
+    /// when `X-HubSpot-RateLimit-Daily-Remaining` is down to it, deliveries pause until
+    /// the limit resets (they wait; none is dead). 0 uses the whole budget.
+    pub daily_reserve_percent: u8,
+    /// The HubSpot account's time zone, as an IANA name (default `UTC`; HubSpot: Settings,
+    /// Account defaults): the daily limit resets at midnight there.
+    pub time_zone: String,
+    /// When HubSpot refuses the token (401: revoked, rotated), how long the commands wait
+    /// before they are tried again, in milliseconds (default 300 000). Set a new token and
+    /// restart the sink meanwhile; after the worker's attempts they go to the dead letters.
+    pub auth_retry_ms: u64,
+    /// The pipeline deals go to (default `default`, HubSpot's sales pipeline).
+    pub deal_pipeline: String,
+    /// The stage ids of that pipeline for scrm's deal stages.
+    pub deal_stages: DealStages,
+    /// The pipeline tickets (quote requests, complaints) go to (default `0`, HubSpot's
+    /// support pipeline).
+    pub ticket_pipeline: String,
+    /// The stage of new tickets (default `1`, "New" in the support pipeline).
+    pub ticket_stage: String,
+    /// How contact fields are named in HubSpot (default: HubSpot's own properties where
+    /// it has them, `scrm_…` custom properties otherwise; docs/crm.md).
+    pub mapping: FieldMapping,
+    #[serde(skip)]
+    token: Option<Secret>,
+}
+
+impl Default for HubspotConfig {
+    fn default() -> Self {
+        HubspotConfig {
+            url: "https://api.hubapi.com".into(),
+            token_file: None,
+            timeout_ms: 10_000,
+            requests_per_second: NonZeroU32::new(8).expect("8 is not 0"),
+            max_batch: 100,
+            daily_reserve_percent: 10,
+            time_zone: "UTC".into(),
+            auth_retry_ms: 300_000,
+            deal_pipeline: "default".into(),
+            deal_stages: DealStages::default(),
+            ticket_pipeline: "0".into(),
+            ticket_stage: "1".into(),
+            mapping: default_mapping(),
+            token: None,
+        }
+    }
+}
+
 impl Section for CrmConfig {
     const NAME: &'static str = "crm";
 
@@ -74,11 +147,23 @@ impl Section for CrmConfig {
             "crm.webhook.secret_file",
             w.secret_file.as_deref(),
         )?;
+        let h = &mut self.hubspot;
+        env.set("SCRM_CRM_HUBSPOT_URL", &mut h.url);
+        // An empty token (an empty file) is no token.
+        h.token = env
+            .secret(
+                "SCRM_CRM_HUBSPOT_TOKEN",
+                "crm.hubspot.token_file",
+                h.token_file.as_deref(),
+            )?
+            .map(|t| Secret::new(t.expose().trim()))
+            .filter(|t| !t.is_empty());
         Ok(())
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        self.webhook.validate()
+        self.webhook.validate()?;
+        self.hubspot.validate()
     }
 }
 
@@ -87,6 +172,7 @@ impl CrmConfig {
     pub fn enabled(&self, kind: SinkKind) -> bool {
         match kind {
             SinkKind::Webhook => self.webhook.enabled(),
+            SinkKind::Hubspot => self.hubspot.enabled(),
         }
     }
 
@@ -94,6 +180,7 @@ impl CrmConfig {
     pub fn max_batch(&self, kind: SinkKind) -> usize {
         match kind {
             SinkKind::Webhook => self.webhook.max_batch,
+            SinkKind::Hubspot => self.hubspot.max_batch,
         }
     }
 }
@@ -151,6 +238,78 @@ impl WebhookConfig {
             );
         };
         check_secret(secret.expose()).or_else(|reason| invalid("secret_file", reason))
+    }
+}
+
+impl HubspotConfig {
+    /// The private app's token, if configured.
+    pub fn token(&self) -> Option<&Secret> {
+        self.token.as_ref()
+    }
+
+    /// Sets the token (tests; a service reads it through [`Section::apply_env`]).
+    pub fn with_token(mut self, token: Secret) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Whether the sink runs: a token is configured.
+    pub fn enabled(&self) -> bool {
+        self.token.is_some()
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+
+    /// The account's time zone.
+    pub fn zone(&self) -> Result<chrono_tz::Tz, String> {
+        self.time_zone.parse::<chrono_tz::Tz>().map_err(|_| {
+            format!(
+                "{:?} is not an IANA time zone (e.g. Asia/Hong_Kong, America/Sao_Paulo, UTC)",
+                self.time_zone
+            )
+        })
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |field: &str, reason: String| {
+            Err(ConfigError::invalid(format!("crm.hubspot.{field}"), reason))
+        };
+        if let Err(reason) = self.mapping.check() {
+            return invalid("mapping", reason);
+        }
+        for (field, value) in [
+            ("timeout_ms", self.timeout_ms),
+            ("max_batch", self.max_batch as u64),
+            ("auth_retry_ms", self.auth_retry_ms),
+        ] {
+            if value == 0 {
+                return invalid(field, "must be at least 1".into());
+            }
+        }
+        if self.daily_reserve_percent > 100 {
+            return invalid("daily_reserve_percent", "is a percentage: 0 to 100".into());
+        }
+        if let Err(reason) = self.zone() {
+            return invalid("time_zone", reason);
+        }
+        for (field, value) in [
+            ("deal_pipeline", &self.deal_pipeline),
+            ("deal_stages.open", &self.deal_stages.open),
+            ("deal_stages.won", &self.deal_stages.won),
+            ("ticket_pipeline", &self.ticket_pipeline),
+            ("ticket_stage", &self.ticket_stage),
+        ] {
+            if value.trim().is_empty() {
+                return invalid(field, "is empty".into());
+            }
+        }
+        match reqwest::Url::parse(&self.url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
+            Ok(_) => invalid("url", format!("{:?} is not an http(s) address", self.url)),
+            Err(e) => invalid("url", format!("{:?}: {e}", self.url)),
+        }
     }
 }
 
@@ -239,5 +398,54 @@ mod tests {
         assert!(e.contains("crm.webhook.concurrency"), "{e}");
         let e = err("[webhook]\nretries = 3\n", &[]);
         assert!(e.contains("retries") && e.contains("line"), "{e}");
+    }
+
+    #[test]
+    fn hubspot_is_on_with_a_token_and_names_a_bad_setting() {
+        let c = loaded("", &[]).unwrap();
+        assert!(!c.hubspot.enabled());
+        assert_eq!(c.hubspot.requests_per_second.get(), 8);
+        assert_eq!(c.hubspot.mapping.rename["name"], "firstname");
+        let c = loaded(
+            "[hubspot]\ntime_zone = \"Asia/Hong_Kong\"\n",
+            &[("SCRM_CRM_HUBSPOT_TOKEN", "pat-na1-0c4e\n")],
+        )
+        .unwrap();
+        assert!(c.hubspot.enabled());
+        assert_eq!(c.hubspot.token().unwrap().expose(), "pat-na1-0c4e");
+        assert!(
+            !format!("{c:?}").contains("0c4e"),
+            "the token is not in Debug"
+        );
+        assert_eq!(c.hubspot.zone().unwrap(), chrono_tz::Tz::Asia__Hong_Kong);
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hubspot");
+        std::fs::write(&file, "pat-eu1-77\n").unwrap();
+        let toml = format!("[hubspot]\ntoken_file = {:?}\n", file.display().to_string());
+        let c = loaded(&toml, &[]).unwrap();
+        assert_eq!(c.hubspot.token().unwrap().expose(), "pat-eu1-77");
+        std::fs::write(&file, "\n").unwrap();
+        assert!(
+            !loaded(&toml, &[]).unwrap().hubspot.enabled(),
+            "an empty file is no token"
+        );
+
+        let err = |toml: &str| loaded(toml, &[]).unwrap_err().to_string();
+        let e = err("[hubspot]\ntime_zone = \"Mars/Olympus\"\n");
+        assert!(
+            e.contains("crm.hubspot.time_zone") && e.contains("Mars"),
+            "{e}"
+        );
+        let e = err("[hubspot]\ndaily_reserve_percent = 101\n");
+        assert!(e.contains("crm.hubspot.daily_reserve_percent"), "{e}");
+        let e = err("[hubspot.deal_stages]\nopen = \" \"\n");
+        assert!(e.contains("crm.hubspot.deal_stages.open"), "{e}");
+        let e = err("[hubspot]\nurl = \"api.hubapi.com\"\n");
+        assert!(e.contains("crm.hubspot.url"), "{e}");
+        let e = err("[hubspot]\nrequests_per_second = 0\n");
+        assert!(e.contains("requests_per_second"), "{e}");
+        let e = err("[hubspot]\napi_key = \"x\"\n");
+        assert!(e.contains("api_key") && e.contains("line"), "{e}");
     }
 }

@@ -8,15 +8,20 @@
 //! - [`fold`]: within a batch, a customer's contact upserts become one, last value wins.
 //! - [`webhook`]: JSON for any other system, signed the Standard Webhooks way.
 //! - [`receiver`]: a strict local receiver of those webhooks, for tests and the demo.
+//! - [`hubspot`]: HubSpot through a private app: batch upserts on scrm's unique
+//!   properties, associations, GDPR deletes, HubSpot's rate limits and daily budget; and
+//!   [`hubspot::server`], a strict local HubSpot for tests and the demo.
 //! - [`config`]: the `[crm]` section.
 
 pub mod config;
 pub mod fold;
+pub mod hubspot;
 pub mod mapping;
 pub mod receiver;
 pub mod webhook;
 
-pub use config::{CrmConfig, WebhookConfig};
+pub use config::{CrmConfig, HubspotConfig, WebhookConfig};
+pub use hubspot::{HubspotMetrics, HubspotParts, HubspotSink};
 pub use mapping::FieldMapping;
 pub use webhook::{WebhookParts, WebhookSink};
 
@@ -24,15 +29,17 @@ pub use webhook::{WebhookParts, WebhookSink};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SinkKind {
     Webhook,
+    Hubspot,
 }
 
 impl SinkKind {
-    pub const ALL: [SinkKind; 1] = [SinkKind::Webhook];
+    pub const ALL: [SinkKind; 2] = [SinkKind::Webhook, SinkKind::Hubspot];
 
     /// The name on the command line, in metrics and in the ledger's folder.
     pub fn name(self) -> &'static str {
         match self {
             SinkKind::Webhook => webhook::SINK,
+            SinkKind::Hubspot => hubspot::SINK,
         }
     }
 
@@ -40,6 +47,7 @@ impl SinkKind {
     pub fn needs(self) -> &'static str {
         match self {
             SinkKind::Webhook => "the webhook sink needs its address and signing secret: set SCRM_CRM_WEBHOOK_URL (or crm.webhook.url) and SCRM_CRM_WEBHOOK_SECRET (or crm.webhook.secret_file)",
+            SinkKind::Hubspot => "the HubSpot sink needs a private app's access token: set SCRM_CRM_HUBSPOT_TOKEN (or crm.hubspot.token_file); docs/crm.md says how to create the app",
         }
     }
 
@@ -47,6 +55,7 @@ impl SinkKind {
     pub fn what(self) -> &'static str {
         match self {
             SinkKind::Webhook => "the CRM webhook sink",
+            SinkKind::Hubspot => "the HubSpot CRM sink",
         }
     }
 }

@@ -62,10 +62,12 @@ fn processor(
     )
 }
 
-/// The default pack with only the rules about lost customers, so CRM commands come from them.
+/// The default pack with only the rules about lost customers and no contact sync, so CRM
+/// commands come from those rules alone.
 fn lost_only() -> scrm_rules::RulePack {
     let mut pack = scrm_rules::RulePack::default_pack();
     pack.rules.retain(|r| r.id.starts_with("lost"));
+    pack.crm.contact = false;
     pack
 }
 
@@ -161,7 +163,9 @@ fn event_time_mode_never_looks_at_the_clock() {
     .run(&|| false)
     .unwrap();
     assert_eq!(meta(store.as_ref(), 0).unwrap().stream_time_ms, Some(T0));
-    assert_eq!(log.watermarks("scrm.crm-commands.v1", 0).unwrap().high, 0);
+    // The message's contact upsert only: the lost rule (its own command and the lowered
+    // priority) did not fire.
+    assert_eq!(log.watermarks("scrm.crm-commands.v1", 0).unwrap().high, 1);
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub(crate) fn run_sender(app: &App) -> anyhow::Result<ExitCode> {
 pub(crate) fn run_sink(app: &App, args: &SinkArgs) -> anyhow::Result<ExitCode> {
     let crm = match args.crm {
         CrmSink::Webhook => SinkKind::Webhook,
+        CrmSink::Hubspot => SinkKind::Hubspot,
     };
     let service = Service::start(app, ServiceKind::Sink { crm })?;
     report(&service);
