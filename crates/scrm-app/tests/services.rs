@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use scrm_app::{Access, App, AppError, Config, Overrides, RunMode, Service, ServiceKind};
 use scrm_config::Env;
+use scrm_crm::hubspot::api::Object;
+use scrm_crm::hubspot::server::HubspotServer;
 use scrm_crm::receiver::WebhookReceiver;
 use scrm_schema::TopicKind;
 use scrm_whatsapp_cloudapi::mock::{MockCloud, MockOptions};
@@ -335,4 +337,84 @@ fn a_caught_up_run_applies_what_the_doors_wrote_and_returns() {
         "the configured region applied: {state}"
     );
     assert!(state["last_inbound_ms"].is_number(), "{state}");
+}
+
+/// The whole path to a CRM: a signed WhatsApp webhook → the gateway → the processor's CRM
+/// commands from state → the HubSpot sink → what the (local) HubSpot holds.
+#[test]
+fn serve_brings_a_conversation_into_hubspot_as_a_contact_and_a_deal() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let hubspot = rt.block_on(HubspotServer::start("pat-na1-test")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hubspot_url = hubspot.url();
+    let app = app(
+        dir.path(),
+        &[
+            ("SCRM_CRM_HUBSPOT_URL", &hubspot_url),
+            ("SCRM_CRM_HUBSPOT_TOKEN", "pat-na1-test"),
+            ("SCRM_WHATSAPP_VERIFY_TOKEN", "verify"),
+            ("SCRM_WHATSAPP_APP_SECRET", SECRET),
+        ],
+    );
+    let service = Service::start(
+        &app,
+        ServiceKind::Serve {
+            run: RunMode::default(),
+            api: true,
+        },
+    )
+    .unwrap();
+    let api = format!("http://{}", service.api_addr().expect("the API is bound"));
+    let token = service.shutdown();
+    let running = run(service);
+    let http = reqwest::blocking::Client::new();
+    let body = webhook(
+        chrono::Utc::now().timestamp(),
+        "wamid.hs-1",
+        "Quanto custa o iPhone 15 PM?",
+    );
+    let status = http
+        .post(format!("{api}/webhook"))
+        .header("content-type", "application/json")
+        .header(
+            "x-hub-signature-256",
+            scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+
+    let held = wait_for("the contact and the deal in HubSpot", || {
+        let held = hubspot.held();
+        let done = !held.all(Object::Deals).is_empty()
+            && !held.contacts_of(Object::Deals, &held.all(Object::Deals)[0].id).is_empty();
+        done.then_some(held)
+    });
+    let contacts = held.all(Object::Contacts);
+    assert_eq!(contacts.len(), 1, "{contacts:#?}");
+    let contact = contacts[0];
+    assert_eq!(contact.get("scrm_customer_key"), Some("+85291234567"));
+    assert_eq!(contact.get("phone"), Some("+85291234567"));
+    assert_eq!(contact.get("firstname"), Some("Mei"));
+    let deals = held.all(Object::Deals);
+    assert_eq!(deals.len(), 1, "{deals:#?}");
+    assert_eq!(
+        deals[0].get("scrm_deal_key"),
+        Some("+85291234567/APL-IP15PM")
+    );
+    assert_eq!(
+        held.contacts_of(Object::Deals, &deals[0].id),
+        [(contact.id.clone(), 3)],
+        "the deal is associated to its contact"
+    );
+    let metrics = http
+        .get(format!("{api}/metrics"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(metrics.contains("scrm_hubspot_"), "{metrics}");
+    stop(running, &token);
 }
