@@ -389,7 +389,9 @@ fn serve_brings_a_conversation_into_hubspot_as_a_contact_and_a_deal() {
     let held = wait_for("the contact and the deal in HubSpot", || {
         let held = hubspot.held();
         let done = !held.all(Object::Deals).is_empty()
-            && !held.contacts_of(Object::Deals, &held.all(Object::Deals)[0].id).is_empty();
+            && !held
+                .contacts_of(Object::Deals, &held.all(Object::Deals)[0].id)
+                .is_empty();
         done.then_some(held)
     });
     let contacts = held.all(Object::Contacts);
