@@ -28,7 +28,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 }
 
 fn customer(i: u64) -> u64 {
-    55_119_8700_0000 + i
+    5_511_987_000_000 + i
 }
 
 fn body(i: u64, at_s: i64) -> String {
