@@ -37,6 +37,22 @@ fn webhook(now: i64, wamid: &str, text: &str) -> String {
     )
 }
 
+/// Posts Mei's message `text` to the gateway at `api`, signed as Meta signs; the status.
+fn post(http: &reqwest::blocking::Client, api: &str, wamid: &str, text: &str) -> u16 {
+    let body = webhook(chrono::Utc::now().timestamp(), wamid, text);
+    http.post(format!("{api}/webhook"))
+        .header("content-type", "application/json")
+        .header(
+            "x-hub-signature-256",
+            scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// Runs the service on a thread; the handle gives its result.
 fn run(service: Service) -> JoinHandle<Result<(), AppError>> {
     std::thread::spawn(move || service.run())
@@ -102,19 +118,7 @@ fn serve_wires_the_webhook_the_processor_the_sender_and_the_api() {
     let running = run(service);
 
     let http = reqwest::blocking::Client::new();
-    let post = |wamid: &str, text: &str| {
-        let body = webhook(chrono::Utc::now().timestamp(), wamid, text);
-        http.post(format!("{api}/webhook"))
-            .header("content-type", "application/json")
-            .header(
-                "x-hub-signature-256",
-                scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
-            )
-            .body(body)
-            .send()
-            .unwrap()
-            .status()
-    };
+    let post = |wamid: &str, text: &str| post(&http, &api, wamid, text);
     let status = post("wamid.app-test-1", "Where is your store?");
     assert_eq!(status, 200, "the gateway's route is on the API's port");
 
@@ -368,22 +372,7 @@ fn serve_brings_a_conversation_into_hubspot_as_a_contact_and_a_deal() {
     let token = service.shutdown();
     let running = run(service);
     let http = reqwest::blocking::Client::new();
-    let body = webhook(
-        chrono::Utc::now().timestamp(),
-        "wamid.hs-1",
-        "Quanto custa o iPhone 15 PM?",
-    );
-    let status = http
-        .post(format!("{api}/webhook"))
-        .header("content-type", "application/json")
-        .header(
-            "x-hub-signature-256",
-            scrm_whatsapp_webhook::sign(SECRET.as_bytes(), body.as_bytes()),
-        )
-        .body(body)
-        .send()
-        .unwrap()
-        .status();
+    let status = post(&http, &api, "wamid.hs-1", "Quanto custa o iPhone 15 PM?");
     assert_eq!(status, 200);
 
     let held = wait_for("the contact and the deal in HubSpot", || {

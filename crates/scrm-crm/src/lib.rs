@@ -25,6 +25,48 @@ pub use hubspot::{HubspotMetrics, HubspotParts, HubspotSink};
 pub use mapping::FieldMapping;
 pub use webhook::{WebhookParts, WebhookSink};
 
+use scrm_events::output::CrmCommand;
+use scrm_log::StoredRecord;
+use scrm_schema::{Codec, KnownSchema};
+use scrm_sink::Route;
+
+/// The most of a CRM's answer kept as a dead letter's reason.
+pub const REASON_BYTES: usize = 500;
+
+/// A record of `scrm.crm-commands.v1` as every sink routes it: its command, delivered
+/// under the command id, or a dead letter when it does not decode.
+pub fn route_command(
+    codec: &Codec,
+    schema: &'static KnownSchema,
+    record: &StoredRecord,
+) -> Route<CrmCommand> {
+    let command = codec
+        .decode(&record.value, schema)
+        .map_err(|e| e.to_string())
+        .and_then(|v| CrmCommand::from_avro(&v).map_err(|e| e.to_string()));
+    match command {
+        Ok(c) => Route::Deliver {
+            id: c.command_id.clone(),
+            item: c,
+        },
+        Err(reason) => Route::Dead {
+            kind: "DECODE",
+            reason,
+        },
+    }
+}
+
+/// `text`, trimmed and cut to [`REASON_BYTES`] on a character: what a dead letter keeps of
+/// a CRM's answer.
+pub fn cut_reason(text: &str) -> &str {
+    let text = text.trim();
+    let mut end = text.len().min(REASON_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The CRM sinks there are, by the name `scrm sink --crm` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SinkKind {

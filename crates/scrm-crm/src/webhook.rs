@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use scrm_events::output::{CrmCommand, CrmOp};
 use scrm_log::StoredRecord;
+use scrm_schema::json::format_millis;
 use scrm_schema::{Codec, KnownSchema};
 use scrm_sink::{Cx, Delivery, Destination, Failure, Outcome, RateLimit, Route};
 use scrm_time::{SharedClock, Wait};
@@ -34,9 +35,6 @@ use crate::mapping::FieldMapping;
 
 /// The sink name of the metrics and dead letters.
 pub const SINK: &str = "webhook";
-
-/// The most of a refusal's body kept as the dead letter's reason.
-const REASON_BYTES: usize = 500;
 
 /// The body of one webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,14 +126,6 @@ pub struct NoteData {
     pub media_url: Option<String>,
 }
 
-/// RFC 3339 in UTC with milliseconds.
-pub fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
-}
-
 impl Message {
     /// The message of `command`, its contact fields mapped by `mapping`.
     pub fn of(command: &CrmCommand, mapping: &FieldMapping) -> Message {
@@ -165,7 +155,7 @@ impl Message {
                 data.task = Some(TaskData {
                     subject: subject.clone(),
                     body: body.clone(),
-                    due_at: due_at_ms.map(rfc3339),
+                    due_at: due_at_ms.map(format_millis),
                     priority: priority.clone(),
                 });
                 "task.created"
@@ -218,7 +208,7 @@ impl Message {
         };
         Message {
             kind: kind.to_owned(),
-            timestamp: rfc3339(command.occurred_at_ms),
+            timestamp: format_millis(command.occurred_at_ms),
             data,
         }
     }
@@ -388,17 +378,13 @@ impl WebhookSink {
     }
 }
 
-/// `reason` and, when there is one, the receiver's answer, cut to [`REASON_BYTES`].
+/// `reason` and, when there is one, the receiver's answer, cut to
+/// [`crate::REASON_BYTES`].
 fn with_body(reason: String, body: &str) -> String {
-    let body = body.trim();
-    if body.is_empty() {
-        return reason;
+    match crate::cut_reason(body) {
+        "" => reason,
+        body => format!("{reason}: {body}"),
     }
-    let mut end = body.len().min(REASON_BYTES);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{reason}: {}", &body[..end])
 }
 
 impl Destination for WebhookSink {
@@ -409,21 +395,7 @@ impl Destination for WebhookSink {
     }
 
     fn route(&self, record: &StoredRecord) -> Route<CrmCommand> {
-        let command = self
-            .codec
-            .decode(&record.value, self.commands_schema)
-            .map_err(|e| e.to_string())
-            .and_then(|v| CrmCommand::from_avro(&v).map_err(|e| e.to_string()));
-        match command {
-            Ok(c) => Route::Deliver {
-                id: c.command_id.clone(),
-                item: c,
-            },
-            Err(reason) => Route::Dead {
-                kind: "DECODE",
-                reason,
-            },
-        }
+        crate::route_command(&self.codec, self.commands_schema, record)
     }
 
     async fn deliver(&mut self, batch: Vec<Delivery<CrmCommand>>, cx: Cx<'_>) -> Vec<Outcome> {
@@ -485,7 +457,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_message_maps_its_fields_and_dates_in_rfc3339() {
+    fn a_message_maps_its_fields_and_dates_in_format_millis() {
         let command = CrmCommand {
             command_id: "c1".into(),
             customer: "+85291234567".into(),
@@ -517,6 +489,6 @@ mod tests {
         assert_eq!(with_body("http 400".into(), "  "), "http 400");
         let long = "é".repeat(400);
         let r = with_body("http 400".into(), &long);
-        assert!(r.starts_with("http 400: é") && r.len() <= 8 + 2 + REASON_BYTES);
+        assert!(r.starts_with("http 400: é") && r.len() <= 8 + 2 + crate::REASON_BYTES);
     }
 }

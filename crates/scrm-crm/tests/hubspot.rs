@@ -3,6 +3,8 @@
 //! and what a 429, a 500 (before and after applying), a 400, a refused record, an expired
 //! token, the daily reserve, HubSpot's interval limit and an erasure do.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::path::Path;
@@ -14,41 +16,14 @@ use scrm_crm::hubspot::api::Object;
 use scrm_crm::hubspot::server::{Fault, HubspotServer};
 use scrm_crm::{HubspotConfig, HubspotMetrics, HubspotParts, HubspotSink};
 use scrm_events::output::{CrmCommand, CrmOp};
-use scrm_ingest::Ingest;
-use scrm_log::{EventLog, Record};
-use scrm_schema::{Catalog, Codec, KnownSchema, TopicKind};
+use scrm_log::EventLog;
+use scrm_schema::{Codec, TopicKind};
 use scrm_sink::{Metrics, RetryPolicy, Worker, WorkerOptions, WorkerParts};
 use scrm_time::{Clock, ManualClock};
 
+use common::*;
+
 const TOKEN: &str = "pat-na1-11111111-2222-3333-4444-555555555555";
-const MEI: &str = "+85291234567";
-const ANA: &str = "+5511987654321";
-const LEA: &str = "+33612345678";
-
-fn schema(kind: TopicKind) -> &'static KnownSchema {
-    Catalog::embedded()
-        .current(kind.value_schema().unwrap())
-        .unwrap()
-}
-
-fn command(id: &str, customer: &str, at: i64, operation: CrmOp) -> CrmCommand {
-    CrmCommand {
-        command_id: id.into(),
-        customer: customer.into(),
-        occurred_at_ms: at,
-        source: "scrm-processor".into(),
-        rule_id: None,
-        operation,
-    }
-}
-
-fn upsert(id: &str, customer: &str, at: i64, fields: &[(&str, Option<&str>)]) -> CrmCommand {
-    let fields = fields
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned)))
-        .collect();
-    command(id, customer, at, CrmOp::UpsertContact { fields })
-}
 
 fn deal(id: &str, customer: &str, at: i64, stage: &str) -> CrmCommand {
     let op = CrmOp::UpsertDeal {
@@ -95,46 +70,6 @@ fn erase(id: &str, customer: &str, at: i64) -> CrmCommand {
         reason: "erasure requested by the customer".into(),
     };
     command(id, customer, at, op)
-}
-
-fn append(log: &dyn EventLog, commands: &[CrmCommand]) {
-    let codec = Codec::single_object();
-    let topic = TopicKind::CrmCommands.name("");
-    let records = commands
-        .iter()
-        .map(|c| {
-            let value = codec
-                .encode(&topic, schema(TopicKind::CrmCommands), &c.to_avro())
-                .unwrap();
-            Record::new(c.customer.as_bytes().to_vec(), value, c.occurred_at_ms)
-        })
-        .collect();
-    log.append(&topic, records).unwrap();
-}
-
-fn dlq() -> Ingest {
-    let kind = TopicKind::Dlq;
-    Ingest::new(
-        Arc::new(Codec::single_object()),
-        kind,
-        schema(kind),
-        kind.name(""),
-        "HK".parse().unwrap(),
-    )
-}
-
-/// The dead letters' reasons.
-fn dead_reasons(log: &dyn EventLog) -> Vec<String> {
-    scrm_testkit::read_all(log, &TopicKind::Dlq.name(""), 1)
-        .iter()
-        .map(|r| {
-            r.headers
-                .iter()
-                .find(|(n, _)| n == "scrm.error.reason")
-                .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 struct Setup {
@@ -211,19 +146,6 @@ impl Setup {
 
 fn ledger(dir: &Path) -> std::path::PathBuf {
     dir.join("ledger")
-}
-
-async fn drain(worker: &mut Worker<HubspotSink>) {
-    // The first read waits longer: the reading thread may be starting.
-    if worker.step(Duration::from_millis(500)).await.unwrap() == 0 {
-        return;
-    }
-    for _ in 0..50 {
-        if worker.step(Duration::from_millis(100)).await.unwrap() == 0 {
-            return;
-        }
-    }
-    panic!("the worker never ran dry");
 }
 
 /// The properties of a request's inputs, by input id.
@@ -324,7 +246,7 @@ async fn contacts_deals_cases_notes_and_tasks_arrive_mapped_folded_and_associate
     assert_eq!(tk.get("hs_task_status"), Some("NOT_STARTED"));
     assert_eq!(
         tk.get("hs_timestamp"),
-        Some(scrm_crm::webhook::rfc3339(t + 4 + 86_400_000).as_str()),
+        Some(scrm_schema::json::format_millis(t + 4 + 86_400_000).as_str()),
         "a task's hs_timestamp is its due date"
     );
     assert_eq!(

@@ -1,6 +1,8 @@
 //! The webhook sink on the delivery worker, over a real embedded log, posting to the
 //! strict local receiver: what arrives, signed and once; what a 429, a 500 and a 400 do.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -10,64 +12,14 @@ use scrm_config::Secret;
 use scrm_crm::receiver::{Fault, WebhookReceiver};
 use scrm_crm::{FieldMapping, WebhookConfig, WebhookParts, WebhookSink};
 use scrm_events::output::{CrmCommand, CrmOp};
-use scrm_ingest::Ingest;
-use scrm_log::{EventLog, Record};
-use scrm_schema::{Catalog, Codec, KnownSchema, TopicKind};
+use scrm_log::EventLog;
+use scrm_schema::{Codec, TopicKind};
 use scrm_sink::{Metrics, Worker, WorkerOptions, WorkerParts};
 use scrm_time::{Clock, ManualClock};
 
+use common::*;
+
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const MEI: &str = "+85291234567";
-const ANA: &str = "+5511987654321";
-const LEA: &str = "+33612345678";
-
-fn schema(kind: TopicKind) -> &'static KnownSchema {
-    Catalog::embedded()
-        .current(kind.value_schema().unwrap())
-        .unwrap()
-}
-
-fn upsert(id: &str, customer: &str, at: i64, fields: &[(&str, Option<&str>)]) -> CrmCommand {
-    CrmCommand {
-        command_id: id.into(),
-        customer: customer.into(),
-        occurred_at_ms: at,
-        source: "scrm-processor".into(),
-        rule_id: None,
-        operation: CrmOp::UpsertContact {
-            fields: fields
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned)))
-                .collect(),
-        },
-    }
-}
-
-fn append(log: &dyn EventLog, commands: &[CrmCommand]) {
-    let codec = Codec::single_object();
-    let topic = TopicKind::CrmCommands.name("");
-    let records = commands
-        .iter()
-        .map(|c| {
-            let value = codec
-                .encode(&topic, schema(TopicKind::CrmCommands), &c.to_avro())
-                .unwrap();
-            Record::new(c.customer.as_bytes().to_vec(), value, c.occurred_at_ms)
-        })
-        .collect();
-    log.append(&topic, records).unwrap();
-}
-
-fn dlq() -> Ingest {
-    let kind = TopicKind::Dlq;
-    Ingest::new(
-        Arc::new(Codec::single_object()),
-        kind,
-        schema(kind),
-        kind.name(""),
-        "HK".parse().unwrap(),
-    )
-}
 
 fn config(url: &str, secret: &str) -> WebhookConfig {
     let mut config = WebhookConfig::default().with_secret(Secret::new(secret));
@@ -107,29 +59,6 @@ fn worker(
         },
     })
     .unwrap()
-}
-
-async fn drain(worker: &mut Worker<WebhookSink>) {
-    for _ in 0..50 {
-        if worker.step(Duration::from_millis(100)).await.unwrap() == 0 {
-            return;
-        }
-    }
-    panic!("the worker never ran dry");
-}
-
-/// The dead letters' reasons.
-fn dead_reasons(log: &dyn EventLog) -> Vec<String> {
-    scrm_testkit::read_all(log, &TopicKind::Dlq.name(""), 1)
-        .iter()
-        .map(|r| {
-            r.headers
-                .iter()
-                .find(|(n, _)| n == "scrm.error.reason")
-                .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 struct Setup {

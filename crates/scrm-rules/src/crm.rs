@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use scrm_events::{Event, Payload};
+use scrm_schema::json::format_millis;
 use scrm_state::{CustomerState, DealSync};
 use scrm_text::Catalogue;
 
@@ -99,7 +100,7 @@ pub fn contact_fields<'s>(
         fields.push(("language", language.clone()));
     }
     if let Some(at) = state.last_inbound_ms {
-        fields.push(("last_interaction", rfc3339(at)));
+        fields.push(("last_interaction", format_millis(at)));
     }
     let inquiries = inquiries(state, now_ms, settings);
     fields.push(("inquiry_frequency", inquiries.to_string()));
@@ -144,14 +145,6 @@ pub fn activity_score(inquiries: u64, last_inbound_ms: Option<i64>, now_ms: i64)
         }
     });
     (70.0 * frequency + 30.0 * recency).round() as u32
-}
-
-/// RFC 3339 in UTC with milliseconds.
-pub fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
 }
 
 /// The contact fields that differ from what the CRMs were last asked to hold, as an

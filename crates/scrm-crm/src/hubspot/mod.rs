@@ -154,21 +154,7 @@ impl Destination for HubspotSink {
     }
 
     fn route(&self, record: &StoredRecord) -> Route<CrmCommand> {
-        let command = self
-            .codec
-            .decode(&record.value, self.commands_schema)
-            .map_err(|e| e.to_string())
-            .and_then(|v| CrmCommand::from_avro(&v).map_err(|e| e.to_string()));
-        match command {
-            Ok(c) => Route::Deliver {
-                id: c.command_id.clone(),
-                item: c,
-            },
-            Err(reason) => Route::Dead {
-                kind: "DECODE",
-                reason,
-            },
-        }
+        crate::route_command(&self.codec, self.commands_schema, record)
     }
 
     async fn deliver(&mut self, batch: Vec<Delivery<CrmCommand>>, cx: Cx<'_>) -> Vec<Outcome> {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::hubspot::api::Object;
 use crate::mapping::FieldMapping;
-use crate::webhook::rfc3339;
+use scrm_schema::json::format_millis;
 
 /// A property scrm writes that HubSpot does not have by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +207,7 @@ pub fn deal(
         p.insert("deal_currency_code".into(), currency.to_owned());
     }
     if stage == "won" {
-        p.insert("closedate".into(), rfc3339(occurred_at_ms));
+        p.insert("closedate".into(), format_millis(occurred_at_ms));
     }
     p
 }
@@ -239,7 +239,7 @@ pub fn note(body: &str, media_url: Option<&str>, occurred_at_ms: i64) -> Propert
         html.push_str(&format!("<br><a href=\"{url}\">{url}</a>"));
     }
     Properties::from([
-        ("hs_timestamp".into(), rfc3339(occurred_at_ms)),
+        ("hs_timestamp".into(), format_millis(occurred_at_ms)),
         ("hs_note_body".into(), html),
     ])
 }
@@ -260,7 +260,7 @@ pub fn task(
     let mut p = Properties::from([
         (
             "hs_timestamp".into(),
-            rfc3339(due_at_ms.unwrap_or(occurred_at_ms)),
+            format_millis(due_at_ms.unwrap_or(occurred_at_ms)),
         ),
         ("hs_task_subject".into(), subject.to_owned()),
         ("hs_task_priority".into(), priority.to_owned()),

@@ -23,9 +23,6 @@ use crate::hubspot::api::{
 use crate::hubspot::budget::{Budget, Gate, Limits};
 use crate::hubspot::metrics::HubspotMetrics;
 
-/// The most of HubSpot's message kept as a dead letter's reason.
-const REASON_BYTES: usize = 500;
-
 type Properties = BTreeMap<String, String>;
 
 /// The connection to one HubSpot account.
@@ -169,7 +166,7 @@ impl Client {
         let message = error
             .as_ref()
             .map_or_else(|| text.trim().to_owned(), |e| e.message.clone());
-        let reason = format!("http {status}: {}", cut(&message));
+        let reason = format!("http {status}: {}", crate::cut_reason(&message));
         match status {
             200..=299 => {
                 if std::mem::take(&mut self.token_refused) {
@@ -438,22 +435,12 @@ impl<'a, 'c> Run<'a, 'c> {
 /// A record's error in a 207: a rate limit is retried, anything else (a validation error,
 /// a missing object, a conflict) would be refused again.
 fn per_record(error: &StandardError) -> Fail {
-    let reason = format!("{}: {}", error.category, cut(&error.message));
+    let reason = format!("{}: {}", error.category, crate::cut_reason(&error.message));
     if error.category == "RATE_LIMITS" {
         Fail::Retry(reason)
     } else {
         Fail::Dead(reason)
     }
-}
-
-/// `text` cut to [`REASON_BYTES`] on a character.
-fn cut(text: &str) -> &str {
-    let text = text.trim();
-    let mut end = text.len().min(REASON_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]
@@ -476,6 +463,9 @@ mod tests {
         );
         assert!(matches!(per_record(&error("RATE_LIMITS")), Fail::Retry(_)));
         let long = "é".repeat(400);
-        assert!(cut(&long).len() <= REASON_BYTES && cut(&long).starts_with('é'));
+        assert!(
+            crate::cut_reason(&long).len() <= crate::REASON_BYTES
+                && crate::cut_reason(&long).starts_with('é')
+        );
     }
 }

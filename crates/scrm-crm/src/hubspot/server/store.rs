@@ -10,7 +10,7 @@ use crate::hubspot::api::{
     ApiError, AssociateBatch, AssociationResult, AssociationSpec, BatchResponse, BatchUpsert,
     Object, ObjectId, StandardError, UpsertResult, BATCH_LIMIT,
 };
-use crate::webhook::rfc3339;
+use scrm_schema::json::format_millis;
 
 /// A record as the server holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,13 +170,16 @@ impl Store {
                 .map(|(k, v)| (k.clone(), Some(v.clone())))
                 .collect();
             properties.insert("hs_object_id".into(), Some(id.clone()));
-            properties.insert("createdate".into(), Some(rfc3339(record.created_at_ms)));
-            properties.insert("lastmodifieddate".into(), Some(rfc3339(now_ms)));
+            properties.insert(
+                "createdate".into(),
+                Some(format_millis(record.created_at_ms)),
+            );
+            properties.insert("lastmodifieddate".into(), Some(format_millis(now_ms)));
             results.push(UpsertResult {
                 id,
                 properties,
-                created_at: rfc3339(record.created_at_ms),
-                updated_at: rfc3339(now_ms),
+                created_at: format_millis(record.created_at_ms),
+                updated_at: format_millis(now_ms),
                 archived: false,
                 new: created,
                 object_write_trace_id: input.object_write_trace_id,
@@ -256,8 +259,8 @@ impl Store {
                         .iter()
                         .map(|(k, v)| (k.clone(), Some(v.clone())))
                         .collect(),
-                    created_at: rfc3339(r.created_at_ms),
-                    updated_at: rfc3339(r.updated_at_ms),
+                    created_at: format_millis(r.created_at_ms),
+                    updated_at: format_millis(r.updated_at_ms),
                     archived: false,
                     new: false,
                     object_write_trace_id: None,
@@ -373,8 +376,8 @@ fn answer<T>(results: Vec<T>, errors: Vec<StandardError>, now_ms: i64) -> BatchR
         num_errors: (!errors.is_empty()).then_some(errors.len()),
         errors,
         requested_at: None,
-        started_at: rfc3339(now_ms),
-        completed_at: rfc3339(now_ms),
+        started_at: format_millis(now_ms),
+        completed_at: format_millis(now_ms),
     }
 }
 
